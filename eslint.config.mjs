@@ -1,0 +1,117 @@
+// One flat config for the whole workspace. Architecture rules live here, not in reviews:
+// - every project is tagged on two axes (scope:* and type:*) and the constraints below are enforced;
+// - type-aware async rules catch forgotten awaits, which in a message-driven system lose data.
+import nx from '@nx/eslint-plugin';
+import jest from 'eslint-plugin-jest';
+import * as jsoncParser from 'jsonc-eslint-parser';
+import tseslint from 'typescript-eslint';
+
+/** I/O that the pure domain may never touch. */
+const ioModules = [
+  'fs', 'node:*', 'child_process', 'net', 'http', 'https', 'os', 'path', 'worker_threads',
+  'pg', 'nats', '@prisma/*', '@nestjs/*', '@azure/*', '@kubernetes/*', 'pino', 'testcontainers',
+];
+
+export default tseslint.config(
+  {
+    ignores: ['**/node_modules/**', '**/dist/**', '**/tmp/**', '**/coverage/**', '**/generated/**', '.nx/**'],
+  },
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    files: ['**/*.ts'],
+    extends: [...tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+        // consistent-type-imports must not turn Nest's injected classes into type-only imports.
+        emitDecoratorMetadata: true,
+        experimentalDecorators: true,
+      },
+    },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          banTransitiveDependencies: true,
+          checkDynamicDependenciesExceptions: [],
+          allow: [],
+          depConstraints: [
+            // Scope: bounded contexts use their own code and shared code, never another context's.
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:staging', onlyDependOnLibsWithTags: ['scope:staging', 'scope:shared'] },
+            { sourceTag: 'scope:disk-prep', onlyDependOnLibsWithTags: ['scope:disk-prep', 'scope:shared'] },
+            { sourceTag: 'scope:orchestration', onlyDependOnLibsWithTags: ['scope:orchestration', 'scope:shared'] },
+            { sourceTag: 'scope:shipping', onlyDependOnLibsWithTags: ['scope:shipping', 'scope:shared'] },
+            { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['scope:console', 'scope:shared'] },
+            { sourceTag: 'scope:azure-sim', onlyDependOnLibsWithTags: ['scope:azure-sim', 'scope:shared'] },
+            // Type: apps are leaves (an app never imports an app); the domain is pure.
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:contracts', 'type:domain', 'type:util'],
+            },
+            {
+              sourceTag: 'type:feature',
+              onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:contracts', 'type:domain', 'type:util'],
+            },
+            {
+              sourceTag: 'type:data-access',
+              onlyDependOnLibsWithTags: ['type:data-access', 'type:contracts', 'type:domain', 'type:util'],
+            },
+            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:util'] },
+            {
+              sourceTag: 'type:domain',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:util'],
+              bannedExternalImports: ioModules,
+            },
+            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+            {
+              sourceTag: 'type:testing',
+              onlyDependOnLibsWithTags: ['type:testing', 'type:data-access', 'type:contracts', 'type:domain', 'type:util'],
+            },
+          ],
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@seedship/*/*'], message: 'Import a lib only through its public index (@seedship/<lib>).' },
+            { group: ['**/generated/prisma/*'], message: 'Use the Prisma client re-exported by @seedship/db.' },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/test-support/**/*.ts'],
+    plugins: { jest },
+    rules: {
+      'jest/no-focused-tests': 'error',
+      'jest/no-disabled-tests': 'error',
+      'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', 'eventually'] }],
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    // Command-line tools and scripts talk to a terminal.
+    files: ['tools/**/*.ts', 'apps/cli/**/*.ts', '**/bin/**/*.ts', '**/bench/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['**/*.json'],
+    languageOptions: { parser: jsoncParser },
+    rules: {},
+  },
+);
