@@ -95,6 +95,16 @@ export default tseslint.config(
     },
   },
   {
+    // libs/db owns the generated client and is the one place that may import it directly.
+    files: ['libs/db/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@seedship/*/*'], message: 'Import a lib only through its public index.' }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/test-support/**/*.ts'],
     plugins: { jest },
     rules: {
