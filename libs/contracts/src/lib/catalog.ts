@@ -1,0 +1,31 @@
+import { DiskPrepJobDrivesReady } from './events/diskprep-job-drives-ready';
+import { SeedingJobSeeded } from './events/seeding-job-seeded';
+import { SeedingJobStateChanged } from './events/seeding-job-state-changed';
+import { ShippingPackageUpdated } from './events/shipping-package-updated';
+import { StagingIngestProgress } from './events/staging-progress';
+import { StagingSnapshotSealed } from './events/staging-snapshot-sealed';
+import { type MessageContract } from './message-contract';
+
+/** Every message Seedship's services exchange. A subject appears here exactly once. */
+export const MESSAGE_CATALOG: readonly MessageContract[] = [
+  DiskPrepJobDrivesReady,
+  SeedingJobSeeded,
+  SeedingJobStateChanged,
+  ShippingPackageUpdated,
+  StagingIngestProgress,
+  StagingSnapshotSealed,
+];
+
+/**
+ * JetStream streams. Events of every context go to one durable stream (Postgres holds the truth; the
+ * stream is the delivery log). Dead letters have their own stream so they outlive the events' retention.
+ */
+export const STREAMS = {
+  events: { name: 'SEEDSHIP_EVENTS', subjects: ['staging.>', 'diskprep.>', 'orchestration.>', 'shipping.>', 'seeding.>'] },
+  deadLetters: { name: 'SEEDSHIP_DEAD_LETTERS', subjects: ['deadletter.>'] },
+} as const;
+
+/** Where a message goes when a consumer gives up on it: `deadletter.<durable>.<original subject>`. */
+export function deadLetterSubject(durable: string, subject: string): string {
+  return `deadletter.${durable}.${subject}`;
+}

@@ -1,0 +1,1 @@
+export { REDACTED_PATHS, createLogger, type Logger } from './lib/create-logger';
