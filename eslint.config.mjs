@@ -12,6 +12,50 @@ const ioModules = [
   'pg', 'nats', '@prisma/*', '@nestjs/*', '@azure/*', '@kubernetes/*', 'pino', 'testcontainers',
 ];
 
+/**
+ * Scope: a bounded context uses its own code and shared code, never another context's.
+ * Type: apps are leaves (an app never imports an app); the domain is pure. Tests may also use type:testing.
+ */
+function moduleBoundaries({ inTests }) {
+  const testing = inTests ? ['type:testing'] : [];
+  const contexts = ['staging', 'disk-prep', 'orchestration', 'shipping', 'console', 'azure-sim'];
+  return {
+    enforceBuildableLibDependency: true,
+    banTransitiveDependencies: true,
+    allow: [],
+    depConstraints: [
+      { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+      ...contexts.map((context) => ({
+        sourceTag: `scope:${context}`,
+        onlyDependOnLibsWithTags: [`scope:${context}`, 'scope:shared'],
+      })),
+      {
+        sourceTag: 'type:app',
+        onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:contracts', 'type:domain', 'type:util', ...testing],
+      },
+      {
+        sourceTag: 'type:feature',
+        onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:contracts', 'type:domain', 'type:util', ...testing],
+      },
+      {
+        sourceTag: 'type:data-access',
+        onlyDependOnLibsWithTags: ['type:data-access', 'type:contracts', 'type:domain', 'type:util', ...testing],
+      },
+      { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:util', ...testing] },
+      {
+        sourceTag: 'type:domain',
+        onlyDependOnLibsWithTags: ['type:domain', 'type:util', ...testing],
+        bannedExternalImports: ioModules,
+      },
+      { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', ...testing] },
+      {
+        sourceTag: 'type:testing',
+        onlyDependOnLibsWithTags: ['type:testing', 'type:data-access', 'type:contracts', 'type:domain', 'type:util'],
+      },
+    ],
+  };
+}
+
 export default tseslint.config(
   {
     ignores: ['**/node_modules/**', '**/dist/**', '**/tmp/**', '**/coverage/**', '**/generated/**', '.nx/**'],
@@ -31,49 +75,7 @@ export default tseslint.config(
       },
     },
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          banTransitiveDependencies: true,
-          checkDynamicDependenciesExceptions: [],
-          allow: [],
-          depConstraints: [
-            // Scope: bounded contexts use their own code and shared code, never another context's.
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:staging', onlyDependOnLibsWithTags: ['scope:staging', 'scope:shared'] },
-            { sourceTag: 'scope:disk-prep', onlyDependOnLibsWithTags: ['scope:disk-prep', 'scope:shared'] },
-            { sourceTag: 'scope:orchestration', onlyDependOnLibsWithTags: ['scope:orchestration', 'scope:shared'] },
-            { sourceTag: 'scope:shipping', onlyDependOnLibsWithTags: ['scope:shipping', 'scope:shared'] },
-            { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['scope:console', 'scope:shared'] },
-            { sourceTag: 'scope:azure-sim', onlyDependOnLibsWithTags: ['scope:azure-sim', 'scope:shared'] },
-            // Type: apps are leaves (an app never imports an app); the domain is pure.
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:contracts', 'type:domain', 'type:util'],
-            },
-            {
-              sourceTag: 'type:feature',
-              onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:contracts', 'type:domain', 'type:util'],
-            },
-            {
-              sourceTag: 'type:data-access',
-              onlyDependOnLibsWithTags: ['type:data-access', 'type:contracts', 'type:domain', 'type:util'],
-            },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:util'] },
-            {
-              sourceTag: 'type:domain',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:util'],
-              bannedExternalImports: ioModules,
-            },
-            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
-            {
-              sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:testing', 'type:data-access', 'type:contracts', 'type:domain', 'type:util'],
-            },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', moduleBoundaries({ inTests: false })],
       'no-restricted-imports': [
         'error',
         {
@@ -108,6 +110,7 @@ export default tseslint.config(
     files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/test-support/**/*.ts'],
     plugins: { jest },
     rules: {
+      '@nx/enforce-module-boundaries': ['error', moduleBoundaries({ inTests: true })],
       'jest/no-focused-tests': 'error',
       'jest/no-disabled-tests': 'error',
       'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', 'eventually'] }],

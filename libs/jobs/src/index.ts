@@ -1,0 +1,7 @@
+export {
+  ConcurrentJobUpdateError,
+  JobNotFoundError,
+  transitionJob,
+  type TransitionRequest,
+  type TransitionResult,
+} from './lib/transition-job';
