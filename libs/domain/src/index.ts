@@ -1,1 +1,2 @@
 export * from './lib/job-state';
+export * from './lib/recovery-password';
