@@ -53,7 +53,8 @@ export class ArmException extends Error {
         code: this.code,
         message: this.message,
         ...(this.target === undefined ? {} : { target: this.target }),
-        ...(this.details.length === 0 ? {} : { details: this.details }),
+        // Detail entries carry code and message only: Microsoft.DataBox's Details definition has no target.
+        ...(this.details.length === 0 ? {} : { details: this.details.map(({ code, message }) => ({ code, message })) }),
       },
     };
   }

@@ -11,7 +11,7 @@ export function parseBody<TSchema extends z.ZodType>(schema: TSchema, body: unkn
   if (result.success) return result.data;
   const details = result.error.issues.map((issue) => {
     const target = issue.path.length === 0 ? '(body)' : issue.path.map(String).join('.');
-    return { code: ArmErrorCode.InvalidRequestContent, target, message: `${target}: ${issue.message}` };
+    return { code: ArmErrorCode.InvalidRequestContent, message: `${target}: ${issue.message}`, target };
   });
   const summary = details.map((detail) => detail.message).join('; ');
   throw new ArmException(

@@ -6,7 +6,7 @@ import { type DataBoxJobView, isCancellable, isDeletable } from './data-box-jobs
 
 /**
  * JobResource of Microsoft.DataBox 2022-12-01 for a DataBoxCustomerDisk job. `details` is sent only
- * for `$expand=details`, as the service does. BitLocker keys are never echoed back.
+ * for `$expand=details`, as the service does.
  */
 export function toJobResource(view: DataBoxJobView, expandDetails: boolean, now = new Date()): Record<string, unknown> {
   const { record, shipment } = view;
@@ -57,7 +57,11 @@ export function toJobResource(view: DataBoxJobView, expandDetails: boolean, now 
       importDiskDetailsCollection: Object.fromEntries(
         Object.entries(record.importDiskDetailsCollection).map(([serial, disk]) => {
           const manifestUri = drives.get(serial)?.manifestUri;
-          return [serial, { manifestFile: disk.manifestFile, manifestHash: disk.manifestHash.toUpperCase(), ...(manifestUri ? { backupManifestCloudPath: manifestUri } : {}) }];
+          // The spec makes bitLockerKey a required property of ImportDiskDetails, so it is returned.
+          return [
+            serial,
+            { manifestFile: disk.manifestFile, manifestHash: disk.manifestHash.toUpperCase(), bitLockerKey: disk.bitLockerKey, ...(manifestUri ? { backupManifestCloudPath: manifestUri } : {}) },
+          ];
         }),
       ),
       copyProgress: Object.keys(record.importDiskDetailsCollection).map((serial) =>

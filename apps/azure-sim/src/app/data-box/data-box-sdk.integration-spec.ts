@@ -55,7 +55,11 @@ describe('Microsoft.DataBox customer-disk jobs through @azure/arm-databox', () =
     const details = expanded.details as DataBoxCustomerDiskJobDetails;
     expect(details.jobDetailsType).toBe('DataBoxCustomerDisk');
     expect(Object.keys(details.importDiskDetailsCollection ?? {})).toEqual(['SER-DB1', 'SER-DB2']);
-    expect(details.importDiskDetailsCollection?.['SER-DB1']).toEqual({ manifestFile: '\\DriveManifest.xml', manifestHash: 'AB'.repeat(16) });
+    expect(details.importDiskDetailsCollection?.['SER-DB1']).toEqual({
+      manifestFile: '\\DriveManifest.xml',
+      manifestHash: 'AB'.repeat(16),
+      bitLockerKey: recoveryPasswordFor(3),
+    });
     expect(details.jobStages?.map((stage) => [stage.stageName, stage.stageStatus])).toEqual([
       ['DeviceOrdered', 'Succeeded'],
       ['AwaitingShipmentDetails', 'InProgress'],

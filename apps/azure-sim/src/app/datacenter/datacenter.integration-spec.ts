@@ -5,10 +5,14 @@ import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-bl
 import { eventually } from '@seedship/testing';
 
 import { type AzuriteProcess, startAzurite } from '../../test-support/azurite-process';
+import { rawArm } from '../../test-support/raw-arm';
 import { type FixtureDrive, buildDriveImage, removeDriveImage } from '../../test-support/drive-image-fixture';
 import { RETURN_ADDRESS, SUBSCRIPTION, recoveryPasswordFor, storageAccountId } from '../../test-support/fixtures';
 import { simControl } from '../../test-support/sim-control';
 import { type TestAzureSim, startTestAzureSim } from '../../test-support/test-azure-sim';
+import { DATA_BOX_FACTS } from '../arm/spec-facts/data-box-2022-12-01.facts';
+import { IMPORT_EXPORT_FACTS } from '../arm/spec-facts/import-export-2021-01-01.facts';
+import { shapeProblems } from '../arm/spec-facts/schema-fact';
 
 const RG = 'seed-rg';
 const ACCOUNT = 'seedacct';
@@ -115,6 +119,8 @@ describe('the datacenter imports delivered drives into Azurite', () => {
     expect(drives[1]?.bytesSucceeded).toBe(3 * MiB);
     expect(drives.every((status) => status.errorLogUri === undefined && status.copyStatus === 'Completed')).toBe(true);
     expect(job.properties?.percentComplete).toBe(100);
+    const raw = await rawArm(sim, 'GET', `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.ImportExport/jobs/seed-import-1?api-version=2021-01-01`);
+    expect(shapeProblems(raw.body, 'JobResponse', IMPORT_EXPORT_FACTS)).toEqual([]);
     expect(job.properties?.returnPackage).toMatchObject({ carrierName: 'FedEx', driveCount: 2 });
     await expectBlobsLanded(first);
     await expectBlobsLanded(second);
@@ -154,6 +160,8 @@ describe('the datacenter imports delivered drives into Azurite', () => {
       { timeoutMs: 60_000, description: 'the Data Box job to complete' },
     );
     const jobDetails = job.details as DataBoxCustomerDiskJobDetails;
+    const raw = await rawArm(sim, 'GET', `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.DataBox/jobs/seeddb_job1?api-version=2022-12-01&$expand=details`);
+    expect(shapeProblems(raw.body, 'JobResource', DATA_BOX_FACTS)).toEqual([]);
     expect(jobDetails.copyProgress?.map((progress) => [progress.serialNumber, progress.copyStatus, progress.bytesProcessed, progress.totalBytesToProcess])).toEqual([
       ['DB-DISK-1', 'Completed', 4 * MiB + 7, 4 * MiB + 7],
       ['DB-DISK-2', 'Completed', 2 * MiB + 1, 2 * MiB + 1],
