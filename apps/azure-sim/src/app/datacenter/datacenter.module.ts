@@ -6,6 +6,7 @@ import { DatacenterController } from './datacenter.controller';
 import { DatacenterService } from './datacenter.service';
 import { DriveImporter } from './drive-importer';
 import { DRIVE_READER, type DriveReader } from './drive-reader';
+import { LibBitLockerUnlocker } from './readers/lib-bitlocker-unlocker';
 import { NtfsImageDriveReader } from './readers/ntfs-image-drive-reader';
 import { StorageAccounts } from './storage-accounts';
 
@@ -19,7 +20,7 @@ import { StorageAccounts } from './storage-accounts';
       provide: DRIVE_READER,
       inject: [AZURE_SIM_CONFIG],
       useFactory: (config: AzureSimConfig): DriveReader =>
-        new NtfsImageDriveReader({ acceptUnencrypted: config.AZURE_SIM_ACCEPT_UNENCRYPTED_DRIVES }),
+        new NtfsImageDriveReader({ acceptUnencrypted: config.AZURE_SIM_ACCEPT_UNENCRYPTED_DRIVES, unlocker: new LibBitLockerUnlocker() }),
     },
     StorageAccounts,
   ],
