@@ -14,6 +14,8 @@ import { type SelfSignedCertificate, createSelfSignedCertificate } from './self-
 export interface TestAzureSim {
   readonly url: string;
   readonly dataDir: string;
+  /** PEM file of the server certificate, for clients that take a CA file (azure-sim-ctl). */
+  readonly caFile: string;
   readonly config: AzureSimConfig;
   /** Options for @azure/arm-* clients: the simulator's endpoint and its certificate as the only trusted CA. */
   readonly clientOptions: { endpoint: string; tlsOptions: { ca: string } };
@@ -50,6 +52,7 @@ export async function startTestAzureSim(env: Record<string, string> = {}): Promi
   return {
     url,
     dataDir,
+    caFile: certificate.certFile,
     config,
     clientOptions: { endpoint: url, tlsOptions: { ca: certificate.certPem } },
     credential: fixedTokenCredential,

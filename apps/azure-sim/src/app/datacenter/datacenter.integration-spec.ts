@@ -1,8 +1,11 @@
 import { DataBoxManagementClient, type DataBoxCustomerDiskJobDetails } from '@azure/arm-databox';
 import { type DriveStatus, StorageImportExport } from '@azure/arm-storageimportexport';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 
-import { eventually } from '@seedship/testing';
+import { WORKSPACE_ROOT, eventually } from '@seedship/testing';
 
 import { type AzuriteProcess, startAzurite } from '../../test-support/azurite-process';
 import { rawArm } from '../../test-support/raw-arm';
@@ -14,6 +17,7 @@ import { DATA_BOX_FACTS } from '../arm/spec-facts/data-box-2022-12-01.facts';
 import { IMPORT_EXPORT_FACTS } from '../arm/spec-facts/import-export-2021-01-01.facts';
 import { shapeProblems } from '../arm/spec-facts/schema-fact';
 
+const run = promisify(execFile);
 const RG = 'seed-rg';
 const ACCOUNT = 'seedacct';
 const MiB = 1024 * 1024;
@@ -202,7 +206,12 @@ describe('the datacenter imports delivered drives into Azurite', () => {
       },
     });
     await importExport.jobs.update('seed-faults', RG, { state: 'Shipping' });
-    await control.deliver('DHL-FAULTS');
+    // Delivered through the CLI, as an operator would in the demo.
+    const cli = await run(path.join(WORKSPACE_ROOT, 'node_modules/.bin/tsx'), ['apps/azure-sim/src/bin/azure-sim-ctl.ts', 'deliver', 'DHL-FAULTS'], {
+      cwd: WORKSPACE_ROOT,
+      env: { ...process.env, AZURE_SIM_URL: sim.url, AZURE_SIM_CA_FILE: sim.caFile },
+    });
+    expect(JSON.parse(cli.stdout)).toMatchObject({ trackingNumber: 'DHL-FAULTS', phase: 'Received' });
     const job = await eventually(
       async () => {
         const current = await importExport.jobs.get('seed-faults', RG);
@@ -278,5 +287,58 @@ describe('the datacenter imports delivered drives into Azurite', () => {
     expect(await control.call('PUT', 'drives/UNKNOWN-DRIVE/faults', { damaged: true })).toMatchObject({ status: 404, body: { error: { code: 'DriveNotRegistered' } } });
     expect(await control.call('PUT', 'drives/REL-1', { imagePath: 'relative.img' })).toMatchObject({ status: 400 });
     expect(await control.call('POST', 'packages/FX-IE-1/deliver')).toMatchObject({ status: 409, body: { error: { code: 'PackageNotInTransit' } } });
+  });
+});
+
+describe('the simulated carrier delivers on its own, and the datacenter survives a restart', () => {
+  let azurite: AzuriteProcess;
+  let sim: TestAzureSim;
+  let fixture: FixtureDrive;
+
+  beforeAll(async () => {
+    azurite = await startAzurite([ACCOUNT]);
+    sim = await startTestAzureSim({
+      AZURE_SIM_BLOB_ENDPOINT: azurite.blobEndpoint,
+      AZURE_SIM_STORAGE_ACCOUNTS: azurite.accountsSetting,
+      AZURE_SIM_ACCEPT_UNENCRYPTED_DRIVES: 'true',
+      AZURE_SIM_CARRIER_DELAY_MS: '1500',
+    });
+    fixture = await buildDriveImage({
+      driveId: 'CARRIER-1',
+      storageAccountKey: azurite.accounts[ACCOUNT] ?? '',
+      blobs: [{ blobPath: 'carrier/a.bin', length: 3 * MiB, blockSize: 2 * MiB }],
+    });
+    await simControl(sim).registerDrive(fixture.driveId, fixture.imagePath);
+  });
+  afterAll(async () => {
+    await sim?.close();
+    await azurite?.stop();
+    if (fixture) await removeDriveImage(fixture);
+  });
+
+  it('delivers a shipped package after the carrier delay, also across a restart while in transit', async () => {
+    const client = new StorageImportExport(sim.credential, SUBSCRIPTION, sim.clientOptions);
+    await client.jobs.create('seed-carrier', RG, {
+      location: 'northeurope',
+      properties: {
+        storageAccountId: storageAccountId(RG, ACCOUNT),
+        jobType: 'Import',
+        returnAddress: RETURN_ADDRESS,
+        deliveryPackage: { carrierName: 'TNT', trackingNumber: 'TNT-CARRIER' },
+        driveList: [{ driveId: fixture.driveId, bitLockerKey: recoveryPasswordFor(50), manifestFile: fixture.manifestFile, manifestHash: fixture.manifestHash }],
+      },
+    });
+    await client.jobs.update('seed-carrier', RG, { state: 'Shipping' });
+    expect((await client.jobs.get('seed-carrier', RG)).properties?.state).toBe('Shipping');
+    await sim.restart();
+    const job = await eventually(
+      async () => {
+        const current = await client.jobs.get('seed-carrier', RG);
+        expect(current.properties?.state).toBe('Completed');
+        return current;
+      },
+      { timeoutMs: 60_000, description: 'the carrier to deliver and the import to finish' },
+    );
+    expect(job.properties?.driveList?.[0]).toMatchObject({ state: 'Completed', percentComplete: 100, bytesSucceeded: 3 * MiB });
   });
 });
