@@ -1,4 +1,15 @@
-import { compress as zstdCompress, decompress as zstdDecompress } from '@mongodb-js/zstd';
+import { createRequire } from 'node:module';
+
+interface ZstdBindings {
+  compress(data: Buffer, level?: number): Promise<Buffer>;
+  decompress(data: Buffer): Promise<Buffer>;
+}
+
+/**
+ * The package's own index drops the level argument (it always compresses at zstd's default, 3), so
+ * we call its napi bindings, which take it. Same binary, same async work on the libuv pool.
+ */
+const zstd = createRequire(__filename)('@mongodb-js/zstd/bindings') as ZstdBindings;
 
 /**
  * How a chunk is stored in a pack. zstd runs on libuv's thread pool (the @mongodb-js/zstd binding
@@ -16,7 +27,7 @@ export interface StoredChunk {
 
 /** Compresses with zstd; keeps the raw bytes when compression does not save at least 1/64. */
 export async function compressChunk(raw: Buffer, level: number): Promise<StoredChunk> {
-  const compressed = await zstdCompress(raw, level);
+  const compressed = await zstd.compress(raw, level);
   if (compressed.length >= raw.length - (raw.length >> 6)) return { compression: ChunkCompression.NONE, data: raw };
   return { compression: ChunkCompression.ZSTD, data: compressed };
 }
@@ -26,6 +37,6 @@ export async function decompressChunk(stored: Buffer, compression: ChunkCompress
     case ChunkCompression.NONE:
       return stored;
     case ChunkCompression.ZSTD:
-      return zstdDecompress(stored);
+      return zstd.decompress(stored);
   }
 }

@@ -61,6 +61,16 @@ export interface WriterCounters {
 }
 
 const MAX_INFLIGHT_CHUNKS = 6;
+const EMPTY_SHA256 = createHash('sha256').digest('hex');
+
+interface ContentProgress {
+  size: number;
+  chunks: string[];
+  requiredSeq: number;
+  /** The first chunk, kept until a second one shows the content needs a hash of its own. */
+  firstChunk?: Buffer | undefined;
+  fileHash?: ReturnType<typeof createHash>;
+}
 const JOURNAL_BATCH = 512;
 
 interface Inflight {
@@ -182,10 +192,9 @@ export class SnapshotWriter {
     this.assertOpen();
     this.splitter ??= new ChunkSplitter(this.chunker);
     const splitter = this.splitter;
-    const fileHash = createHash('sha256');
-    const result = { size: 0, chunks: [] as string[], requiredSeq: 0 };
+    const result: ContentProgress = { size: 0, chunks: [], requiredSeq: 0 };
     const take = async (chunks: Buffer[]): Promise<void> => {
-      for (const chunk of chunks) await this.takeChunk(chunk, fileHash, result);
+      for (const chunk of chunks) await this.takeChunk(chunk, result);
     };
     try {
       if (Symbol.asyncIterator in source) {
@@ -206,7 +215,9 @@ export class SnapshotWriter {
       splitter.finish();
       throw error;
     }
-    return { size: result.size, sha256: fileHash.digest('hex'), chunks: result.chunks, requiredSeq: result.requiredSeq };
+    // A one-chunk file's SHA-256 is its chunk's id: hashed once, not twice.
+    const sha256 = result.fileHash ? result.fileHash.digest('hex') : (result.chunks[0] ?? EMPTY_SHA256);
+    return { size: result.size, sha256, chunks: result.chunks, requiredSeq: result.requiredSeq };
   }
 
   /** Records a tree entry; it is journaled (and so survives a crash) once its chunks are in packs. */
@@ -309,8 +320,15 @@ export class SnapshotWriter {
     if (this.sealed) throw new StagingRepoError(StagingRepoErrorCode.INVALID_USE, `Snapshot ${this.snapshotId} is sealed or closed.`);
   }
 
-  private async takeChunk(chunk: Buffer, fileHash: ReturnType<typeof createHash>, result: { size: number; chunks: string[]; requiredSeq: number }): Promise<void> {
-    fileHash.update(chunk);
+  private async takeChunk(chunk: Buffer, result: ContentProgress): Promise<void> {
+    if (result.fileHash) {
+      result.fileHash.update(chunk);
+    } else if (result.firstChunk) {
+      result.fileHash = createHash('sha256').update(result.firstChunk).update(chunk);
+      result.firstChunk = undefined;
+    } else {
+      result.firstChunk = chunk;
+    }
     result.size += chunk.length;
     this.counters.chunksRead++;
     const id = createHash('sha256').update(chunk).digest('hex');
