@@ -4,10 +4,14 @@ import { createLogger } from '@seedship/logging';
 
 import { startAzureSim } from './app/azure-sim-server';
 import { loadAzureSimConfig } from './app/config/azure-sim-config';
+import { ensureCertificate } from './app/config/ensure-certificate';
 
 async function main(): Promise<void> {
   const config = loadAzureSimConfig();
   const logger = createLogger('azure-sim', { level: config.LOG_LEVEL });
+  if (await ensureCertificate(config.AZURE_SIM_TLS_CERT_FILE, config.AZURE_SIM_TLS_KEY_FILE)) {
+    logger.info({ certFile: config.AZURE_SIM_TLS_CERT_FILE }, 'created a self-signed certificate; clients trust it with tlsOptions.ca');
+  }
   const server = await startAzureSim(config, logger);
   const stop = (): void => {
     server.close().then(

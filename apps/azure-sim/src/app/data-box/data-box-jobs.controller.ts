@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 
 import { requireApiVersion } from '../arm/api-version';
 import { ArmErrorCode, ArmException } from '../arm/arm.exception';
@@ -15,7 +15,7 @@ const checkVersion = (version: unknown) => requireApiVersion(version, DATA_BOX_A
 @Controller('subscriptions/:subscriptionId')
 @UseGuards(BearerTokenGuard)
 export class DataBoxJobsController {
-  constructor(private readonly jobs: DataBoxJobsService) {}
+  constructor(@Inject(DataBoxJobsService) private readonly jobs: DataBoxJobsService) {}
 
   @Get('providers/Microsoft.DataBox/jobs')
   async list(@Param('subscriptionId') subscriptionId: string, @Query('api-version') version: unknown): Promise<{ value: Record<string, unknown>[] }> {

@@ -35,8 +35,8 @@ export class DataBoxJobsService {
 
   constructor(
     @Inject(AZURE_SIM_CONFIG) private readonly config: AzureSimConfig,
-    private readonly datacenter: DatacenterService,
-    private readonly accounts: StorageAccounts,
+    @Inject(DatacenterService) private readonly datacenter: DatacenterService,
+    @Inject(StorageAccounts) private readonly accounts: StorageAccounts,
   ) {
     this.jobs = new JsonStore(path.join(config.AZURE_SIM_DATA_DIR, 'data-box', 'jobs'), DataBoxJobRecord);
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
 import { z } from 'zod';
 
 import { DatacenterErrorCode, DatacenterException } from './datacenter.exception';
@@ -14,7 +14,7 @@ const RegisterDriveBody = z.object({ imagePath: z.string().min(1, 'imagePath is 
  */
 @Controller('azure-sim')
 export class DatacenterController {
-  constructor(private readonly datacenter: DatacenterService) {}
+  constructor(@Inject(DatacenterService) private readonly datacenter: DatacenterService) {}
 
   @Put('drives/:driveId')
   registerDrive(@Param('driveId') driveId: string, @Body() body: unknown): Promise<DriveRegistration> {

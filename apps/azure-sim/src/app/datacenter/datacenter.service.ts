@@ -31,7 +31,7 @@ export class DatacenterService implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(AZURE_SIM_CONFIG) private readonly config: AzureSimConfig,
     @Inject(AZURE_SIM_LOGGER) private readonly logger: Logger,
-    private readonly importer: DriveImporter,
+    @Inject(DriveImporter) private readonly importer: DriveImporter,
   ) {
     this.shipments = new JsonStore(path.join(config.AZURE_SIM_DATA_DIR, 'datacenter', 'shipments'), Shipment);
     this.drives = new JsonStore(path.join(config.AZURE_SIM_DATA_DIR, 'datacenter', 'drives'), DriveRegistration);

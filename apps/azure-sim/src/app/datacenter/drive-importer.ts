@@ -34,7 +34,7 @@ export interface DriveImportResult extends DriveProgress {
 export class DriveImporter {
   constructor(
     @Inject(DRIVE_READER) private readonly reader: DriveReader,
-    private readonly accounts: StorageAccounts,
+    @Inject(StorageAccounts) private readonly accounts: StorageAccounts,
   ) {}
 
   async importDrive(

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
 
 import { requireApiVersion } from '../arm/api-version';
 import { ArmErrorCode, ArmException } from '../arm/arm.exception';
@@ -15,7 +15,7 @@ const checkVersion = (version: unknown) => requireApiVersion(version, IMPORT_EXP
 @Controller('subscriptions/:subscriptionId')
 @UseGuards(BearerTokenGuard)
 export class ImportExportJobsController {
-  constructor(private readonly jobs: ImportExportJobsService) {}
+  constructor(@Inject(ImportExportJobsService) private readonly jobs: ImportExportJobsService) {}
 
   @Get('providers/Microsoft.ImportExport/jobs')
   async listBySubscription(

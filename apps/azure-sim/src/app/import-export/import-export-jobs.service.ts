@@ -46,8 +46,8 @@ export class ImportExportJobsService {
 
   constructor(
     @Inject(AZURE_SIM_CONFIG) config: AzureSimConfig,
-    private readonly datacenter: DatacenterService,
-    private readonly accounts: StorageAccounts,
+    @Inject(DatacenterService) private readonly datacenter: DatacenterService,
+    @Inject(StorageAccounts) private readonly accounts: StorageAccounts,
   ) {
     this.jobs = new JsonStore(path.join(config.AZURE_SIM_DATA_DIR, 'import-export', 'jobs'), ImportExportJobRecord);
   }
