@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
+import { encryptVolumeInPlace, planVolumeLayout } from '@seedship/bitlocker';
+
 const run = promisify(execFile);
 
 export interface FixtureBlob {
@@ -21,26 +23,34 @@ export interface FixtureDrive {
   /** Base16 MD5 of the manifest, as the job's drive list carries it. */
   readonly manifestHash: string;
   readonly blobs: readonly { blobPath: string; content: Buffer; md5: Buffer }[];
+  /** The 48-digit recovery password of the drive's BitLocker volume (undefined for a plain NTFS drive). */
+  readonly bitLockerKey: string | undefined;
 }
 
 /**
- * Builds a drive image the way the drive-prep tool lays one out, minus BitLocker (until libs/bitlocker
- * and libs/drive-format can write real drives): an NTFS volume made with mkntfs holding the data files
- * and a WAImportExport v1 drive manifest with an MD5 per block. With `partitioned`, the volume sits in
- * the first MBR partition at 1 MiB, as on a real disk.
+ * Builds a drive image the way the drive-prep tool lays one out (until libs/drive-format does it): an
+ * NTFS volume made with mkntfs holding the data files and a WAImportExport v1 drive manifest with an MD5
+ * per block, then BitLocker-encrypted in place with libs/bitlocker's writer (unless `encrypt: false`).
+ * With `partitioned`, the volume sits in the first MBR partition at 1 MiB, as on a real disk.
  */
 export async function buildDriveImage(options: {
   driveId: string;
   blobs: readonly FixtureBlob[];
   partitioned?: boolean;
+  encrypt?: boolean;
   storageAccountKey: string;
 }): Promise<FixtureDrive> {
+  const encrypt = options.encrypt ?? true;
+  const partitionStart = options.partitioned ? 2048 : 0;
   const directory = await mkdtemp(path.join(os.tmpdir(), `azure-sim-image-${options.driveId}-`));
   const volume = path.join(directory, 'volume.img');
   const totalData = options.blobs.reduce((sum, blob) => sum + blob.length, 0);
   const volumeSize = Math.max(16 * 1024 * 1024, Math.ceil((totalData * 1.3 + 8 * 1024 * 1024) / 1048576) * 1048576);
   await truncate(await touch(volume), volumeSize);
-  await run('mkntfs', ['--force', '--quiet', '--fast', '--label', options.driveId.slice(0, 16), volume]);
+  const layout = planVolumeLayout({ volumeBytes: volumeSize, sectorSize: 512 });
+  // With BitLocker, NTFS stays clear of the regions the layout reserves for BitLocker's own metadata.
+  const sectors = encrypt ? String(layout.filesystemBytes / 512) : String(volumeSize / 512);
+  await run('mkntfs', ['--force', '--quiet', '--fast', '-s', '512', '-c', '4096', '-p', String(partitionStart), '-H', '255', '-S', '63', '--label', options.driveId.slice(0, 16), volume, sectors]);
 
   const blobs: { blobPath: string; content: Buffer; md5: Buffer }[] = [];
   const blobXml: string[] = [];
@@ -91,6 +101,11 @@ export async function buildDriveImage(options: {
   for (const [index] of options.blobs.entries()) await rm(path.join(directory, `blob-${index + 1}.dat`));
   await rm(manifestLocal);
 
+  let bitLockerKey: string | undefined;
+  if (encrypt) {
+    const encrypted = await encryptVolumeInPlace(volume, { layout, partitionStartSector: partitionStart, sectorsPerCluster: 8, threads: 0 });
+    bitLockerKey = encrypted.recoveryPassword.toString();
+  }
   let imagePath = volume;
   if (options.partitioned) imagePath = await wrapInMbrPartition(volume, path.join(directory, 'disk.img'), volumeSize);
   return {
@@ -99,6 +114,7 @@ export async function buildDriveImage(options: {
     manifestFile: '\\DriveManifest.xml',
     manifestHash: createHash('md5').update(manifest).digest('hex').toUpperCase(),
     blobs,
+    bitLockerKey,
   };
 }
 

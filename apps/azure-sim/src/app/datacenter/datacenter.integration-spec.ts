@@ -18,6 +18,11 @@ import { IMPORT_EXPORT_FACTS } from '../arm/spec-facts/import-export-2021-01-01.
 import { shapeProblems } from '../arm/spec-facts/schema-fact';
 
 const run = promisify(execFile);
+
+function keyOf(fixture: FixtureDrive): string {
+  if (!fixture.bitLockerKey) throw new Error(`fixture ${fixture.driveId} is not encrypted`);
+  return fixture.bitLockerKey;
+}
 const RG = 'seed-rg';
 const ACCOUNT = 'seedacct';
 const MiB = 1024 * 1024;
@@ -62,7 +67,6 @@ describe('the datacenter imports delivered drives into Azurite', () => {
     sim = await startTestAzureSim({
       AZURE_SIM_BLOB_ENDPOINT: azurite.blobEndpoint,
       AZURE_SIM_STORAGE_ACCOUNTS: azurite.accountsSetting,
-      AZURE_SIM_ACCEPT_UNENCRYPTED_DRIVES: 'true',
     });
     importExport = new StorageImportExport(sim.credential, SUBSCRIPTION, sim.clientOptions);
     dataBox = new DataBoxManagementClient(sim.credential, SUBSCRIPTION, sim.clientOptions);
@@ -87,9 +91,9 @@ describe('the datacenter imports delivered drives into Azurite', () => {
         jobType: 'Import',
         logLevel: 'Verbose',
         backupDriveManifest: true,
-        driveList: [first, second].map((fixture, index) => ({
+        driveList: [first, second].map((fixture) => ({
           driveId: fixture.driveId,
-          bitLockerKey: recoveryPasswordFor(10 + index),
+          bitLockerKey: keyOf(fixture),
           manifestFile: fixture.manifestFile,
           manifestHash: fixture.manifestHash,
         })),
@@ -145,9 +149,9 @@ describe('the datacenter imports delivered drives into Azurite', () => {
       shippingAddress: { streetAddress1: '1 Copy Room Lane', city: 'Redmond', postalCode: '98052', country: 'US' },
       dataImportDetails: [{ accountDetails: { dataAccountType: 'StorageAccount', storageAccountId: storageAccountId(RG, ACCOUNT) }, logCollectionLevel: 'Verbose' }],
       importDiskDetailsCollection: Object.fromEntries(
-        [first, second].map((fixture, index) => [
+        [first, second].map((fixture) => [
           fixture.driveId,
-          { manifestFile: fixture.manifestFile, manifestHash: fixture.manifestHash, bitLockerKey: recoveryPasswordFor(20 + index) },
+          { manifestFile: fixture.manifestFile, manifestHash: fixture.manifestHash, bitLockerKey: keyOf(fixture) },
         ]),
       ),
       returnToCustomerPackageDetails: { carrierName: 'UPS', carrierAccountNumber: '42' },
@@ -181,6 +185,7 @@ describe('the datacenter imports delivered drives into Azurite', () => {
     const lost = await drive('FAULT-LOST', [{ path: 'faults/lost.bin', length: 1000 }]);
     const damaged = await drive('FAULT-DAMAGED', [{ path: 'faults/damaged.bin', length: 1000 }]);
     const wrongKey = await drive('FAULT-KEY', [{ path: 'faults/key.bin', length: 1000 }]);
+    const injectedKey = await drive('FAULT-KEY-INJ', [{ path: 'faults/key-injected.bin', length: 1000 }]);
     const corrupt = await drive('FAULT-HASH', [
       { path: 'faults/corrupt.bin', length: 3 * MiB },
       { path: 'faults/intact.bin', length: 4096 },
@@ -188,7 +193,7 @@ describe('the datacenter imports delivered drives into Azurite', () => {
     const control = simControl(sim);
     await control.setFaults('FAULT-LOST', { neverReceived: true });
     await control.setFaults('FAULT-DAMAGED', { damaged: true });
-    await control.setFaults('FAULT-KEY', { wrongBitLockerKey: true });
+    await control.setFaults('FAULT-KEY-INJ', { wrongBitLockerKey: true });
     await control.setFaults('FAULT-HASH', { corruptBlockOfBlob: 'faults/corrupt.bin' });
     await importExport.jobs.create('seed-faults', RG, {
       location: 'westus',
@@ -197,9 +202,10 @@ describe('the datacenter imports delivered drives into Azurite', () => {
         jobType: 'Import',
         returnAddress: RETURN_ADDRESS,
         deliveryPackage: { carrierName: 'DHL', trackingNumber: 'DHL-FAULTS' },
-        driveList: [lost, damaged, wrongKey, corrupt].map((fixture, index) => ({
+        driveList: [lost, damaged, wrongKey, injectedKey, corrupt].map((fixture) => ({
           driveId: fixture.driveId,
-          bitLockerKey: recoveryPasswordFor(30 + index),
+          // FAULT-KEY is listed with a valid recovery password that is not the drive's: a real wrong key.
+          bitLockerKey: fixture === wrongKey ? recoveryPasswordFor(31) : keyOf(fixture),
           manifestFile: fixture.manifestFile,
           manifestHash: fixture.manifestHash,
         })),
@@ -227,6 +233,7 @@ describe('the datacenter imports delivered drives into Azurite', () => {
     for (const [driveId, status] of [
       ['FAULT-DAMAGED', 'DriveReadError'],
       ['FAULT-KEY', 'BitLockerKeyInvalid'],
+      ['FAULT-KEY-INJ', 'BitLockerKeyInvalid'],
     ] as const) {
       const failed = byId.get(driveId);
       expect(failed?.state).toBe('CompletedMoreInfo');
@@ -262,7 +269,7 @@ describe('the datacenter imports delivered drives into Azurite', () => {
         jobType: 'Import',
         returnAddress: RETURN_ADDRESS,
         deliveryPackage: { carrierName: 'DHL', trackingNumber: 'DHL-MISMATCH' },
-        driveList: [{ driveId: fixture.driveId, bitLockerKey: recoveryPasswordFor(40), manifestFile: fixture.manifestFile, manifestHash: '0'.repeat(32) }],
+        driveList: [{ driveId: fixture.driveId, bitLockerKey: keyOf(fixture), manifestFile: fixture.manifestFile, manifestHash: '0'.repeat(32) }],
       },
     });
     await importExport.jobs.update('seed-mismatch', RG, { state: 'Shipping' });
@@ -300,7 +307,6 @@ describe('the simulated carrier delivers on its own, and the datacenter survives
     sim = await startTestAzureSim({
       AZURE_SIM_BLOB_ENDPOINT: azurite.blobEndpoint,
       AZURE_SIM_STORAGE_ACCOUNTS: azurite.accountsSetting,
-      AZURE_SIM_ACCEPT_UNENCRYPTED_DRIVES: 'true',
       AZURE_SIM_CARRIER_DELAY_MS: '1500',
     });
     fixture = await buildDriveImage({
@@ -325,7 +331,7 @@ describe('the simulated carrier delivers on its own, and the datacenter survives
         jobType: 'Import',
         returnAddress: RETURN_ADDRESS,
         deliveryPackage: { carrierName: 'TNT', trackingNumber: 'TNT-CARRIER' },
-        driveList: [{ driveId: fixture.driveId, bitLockerKey: recoveryPasswordFor(50), manifestFile: fixture.manifestFile, manifestHash: fixture.manifestHash }],
+        driveList: [{ driveId: fixture.driveId, bitLockerKey: keyOf(fixture), manifestFile: fixture.manifestFile, manifestHash: fixture.manifestHash }],
       },
     });
     await client.jobs.update('seed-carrier', RG, { state: 'Shipping' });

@@ -32,7 +32,7 @@ describe('NtfsImageDriveReader', () => {
   let plain: FixtureDrive;
   beforeAll(async () => {
     scratch = await mkdtemp(path.join(os.tmpdir(), 'azure-sim-reader-'));
-    plain = await buildDriveImage({ driveId: 'READER-1', partitioned: true, storageAccountKey: 'a2V5', blobs: [{ blobPath: 'c/b.bin', length: 70_000, blockSize: 65_536 }] });
+    plain = await buildDriveImage({ driveId: 'READER-1', partitioned: true, encrypt: false, storageAccountKey: 'a2V5', blobs: [{ blobPath: 'c/b.bin', length: 70_000, blockSize: 65_536 }] });
   });
   afterAll(async () => {
     await rm(scratch, { recursive: true, force: true });
