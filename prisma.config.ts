@@ -1,7 +1,8 @@
 import { defineConfig } from 'prisma/config';
 
-// The CLI is used offline for `prisma generate` and `prisma migrate diff`; migrations are applied by
-// tools/db/migrate.ts (libs/db's runner), which records them exactly as `prisma migrate deploy` does.
+// The Prisma CLI is used offline only for `prisma generate` (its schema engine cannot be downloaded
+// here). Migrations are applied by libs/db/src/bin/migrate.ts (`npm run db:migrate`), which records
+// them exactly as `prisma migrate deploy` does, so either tool can run against the same database.
 export default defineConfig({
   schema: 'prisma/schema.prisma',
   migrations: { path: 'prisma/migrations' },

@@ -8,7 +8,10 @@ export {
   type EventContext,
   type PublishOptions,
   type RunningConsumer,
+  consumerName,
 } from './lib/jetstream-bus';
 export { processOnce } from './lib/inbox';
 export { SubjectNamespace } from './lib/namespace';
 export { OutboxRelay, enqueueEvent, type OutboxRelayOptions, type RelayBatchResult } from './lib/outbox';
+export { EventHandler, type EventHandlerOptions } from './lib/event-handler.decorator';
+export { JETSTREAM_BUS, MessagingModule, OUTBOX_RELAY, type MessagingModuleOptions } from './lib/messaging.module';

@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { STREAMS } from '@seedship/contracts';
+import { STREAMS, SeedingJobStateChanged } from '@seedship/contracts';
 import { type PrismaClient, createPrismaClient } from '@seedship/db';
-import { JetStreamBus, OutboxRelay } from '@seedship/messaging';
+import { JetStreamBus, OutboxRelay, consumerName } from '@seedship/messaging';
 import {
   type NatsServerProcess,
   type TestDatabase,
@@ -51,9 +51,10 @@ describe('transactional outbox, end to end', () => {
     let ready = false;
     if (!consumer.stdout) throw new Error('the consumer process has no stdout pipe');
     createInterface({ input: consumer.stdout }).on('line', (line) => {
-      const message = JSON.parse(line) as Delivery | { type: 'ready' };
+      // The process's own log lines share stdout; only its reports carry a type.
+      const message = JSON.parse(line) as Delivery | { type: 'ready' } | { type?: undefined };
       if (message.type === 'ready') ready = true;
-      else deliveries.push(message);
+      else if (message.type === 'delivery') deliveries.push(message);
     });
     await eventually(() => ready || consumer.exitCode !== null, { timeoutMs: 60_000, description: 'the consumer process' });
     expect(consumer.exitCode).toBeNull();
@@ -117,7 +118,7 @@ describe('transactional outbox, end to end', () => {
     const stream = await jsm.streams.info(STREAMS.events.name);
     expect(stream.state.messages).toBe(1);
     await eventually(async () => {
-      const info = await jsm.consumers.info(STREAMS.events.name, durable);
+      const info = await jsm.consumers.info(STREAMS.events.name, consumerName(durable, SeedingJobStateChanged.subject));
       expect([info.num_pending, info.num_ack_pending, info.delivered.stream_seq]).toEqual([0, 0, 1]);
     });
     expect(deliveries.filter((d) => d.eventId === eventId)).toHaveLength(2);
@@ -142,7 +143,8 @@ function spawnConsumer(env: Record<string, string>): ChildProcess {
   const script = path.join(__dirname, '../test-support/consumer-process.ts');
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: WORKSPACE_ROOT,
-    env: { ...process.env, ...env },
+    // tsx resolves the @seedship/* paths from the workspace's base tsconfig.
+    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(WORKSPACE_ROOT, 'tsconfig.base.json'), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return child;

@@ -161,35 +161,47 @@ export class JetStreamBus {
     return { eventId, duplicate: ack.duplicate };
   }
 
+  /**
+   * One durable JetStream consumer per subject of the contracts, all named after `durable`. (A single
+   * consumer with several filter subjects needs nats-server 2.10; Debian's is 2.9, so each subject
+   * gets its own filter. Handlers are idempotent and Postgres holds the order that matters.)
+   */
   async subscribe<C extends MessageContract>(options: ConsumerOptions<C>): Promise<RunningConsumer> {
     const streamName = this.namespace.stream(STREAMS.events.name);
     const contracts = new Map(options.contracts.map((contract) => [contract.subject, contract]));
     const maxDeliver = options.maxDeliver ?? 5;
     const backoffMs = options.backoffMs ?? [1000, 5000, 30_000];
-    await this.jsm.consumers.add(streamName, {
-      durable_name: options.durable,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      filter_subjects: [...contracts.keys()].map((subject) => this.namespace.subject(subject)),
-      ack_wait: nanos(options.ackWaitMs ?? 60_000),
-      // The consumer dead-letters by itself; the server must keep redelivering until it has.
-      max_deliver: -1,
-    });
-    const consumer = await this.js.consumers.get(streamName, options.durable);
-    const messages = await consumer.consume({ max_messages: 16 });
     const logger = this.logger.child({ consumer: options.durable });
-
-    const loop = (async () => {
-      for await (const message of messages) {
-        await this.handle(message, contracts, options, { maxDeliver, backoffMs, logger });
-      }
-    })();
+    const streams: Array<{ close(): Promise<void | Error> }> = [];
+    const loops: Array<Promise<void>> = [];
+    for (const subject of contracts.keys()) {
+      const name = consumerName(options.durable, subject);
+      await this.jsm.consumers.add(streamName, {
+        durable_name: name,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        filter_subject: this.namespace.subject(subject),
+        ack_wait: nanos(options.ackWaitMs ?? 60_000),
+        // The consumer dead-letters by itself; the server must keep redelivering until it has.
+        max_deliver: -1,
+      });
+      const consumer = await this.js.consumers.get(streamName, name);
+      const messages = await consumer.consume({ max_messages: 16 });
+      streams.push(messages);
+      loops.push(
+        (async () => {
+          for await (const message of messages) {
+            await this.handle(message, contracts, options, { maxDeliver, backoffMs, logger });
+          }
+        })(),
+      );
+    }
     const running: RunningConsumer = {
       durable: options.durable,
       stop: async () => {
         this.consumers.delete(running);
-        await messages.close();
-        await loop;
+        for (const messages of streams) await messages.close();
+        await Promise.all(loops);
       },
     };
     this.consumers.add(running);
@@ -255,7 +267,8 @@ export class JetStreamBus {
       await this.js.publish(this.namespace.subject(deadLetterSubject(durable, subject)), message.data, {
         headers: hdrs,
       });
-      message.term(reason.slice(0, 256));
+      // No reason text: +TERM with a reason needs nats-server 2.10.
+      message.term();
     } catch (error) {
       // Could not park it: leave it to be redelivered rather than lose it.
       log.error({ err: error }, 'Could not publish to the dead-letter stream; the message will be redelivered');
@@ -270,6 +283,11 @@ export class JetStreamBus {
 }
 
 export const DEAD_LETTER_HEADER_NAMES = DEAD_LETTER_HEADERS;
+
+/** The JetStream consumer behind a durable for one subject (names may not contain dots; subjects do). */
+export function consumerName(durable: string, subject: string): string {
+  return `${durable}--${subject.replace(/\./g, '_')}`;
+}
 
 function isNotFound(error: unknown): boolean {
   return error instanceof Error && /not found/i.test(error.message);
