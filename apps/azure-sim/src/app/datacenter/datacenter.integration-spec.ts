@@ -260,6 +260,44 @@ describe('the datacenter imports delivered drives into Azurite', () => {
     await expectBlobsLanded({ ...corrupt, blobs: [intact] });
   });
 
+  it('Data Box: faults show as CompletedWithErrors with per-disk copy status and error log links', async () => {
+    const corrupt = await drive('DB-FAULT-HASH', [{ path: 'dbfaults/corrupt.bin', length: 3 * MiB }]);
+    const lost = await drive('DB-FAULT-LOST', [{ path: 'dbfaults/lost.bin', length: 100 }]);
+    await simControl(sim).setFaults(corrupt.driveId, { corruptBlockOfBlob: 'dbfaults/corrupt.bin' });
+    await simControl(sim).setFaults(lost.driveId, { neverReceived: true });
+    const details: DataBoxCustomerDiskJobDetails = {
+      jobDetailsType: 'DataBoxCustomerDisk',
+      contactDetails: { contactName: 'Seedship Ops', phone: '4250000000', emailList: ['ops@seedship.example'] },
+      shippingAddress: { streetAddress1: '1 Copy Room Lane', country: 'US' },
+      dataImportDetails: [{ accountDetails: { dataAccountType: 'StorageAccount', storageAccountId: storageAccountId(RG, ACCOUNT) } }],
+      importDiskDetailsCollection: Object.fromEntries(
+        [corrupt, lost].map((fixture) => [fixture.driveId, { manifestFile: fixture.manifestFile, manifestHash: fixture.manifestHash, bitLockerKey: keyOf(fixture) }]),
+      ),
+      returnToCustomerPackageDetails: { carrierName: 'UPS', carrierAccountNumber: '42' },
+    };
+    await dataBox.jobs.beginCreateAndWait(RG, 'seeddb_faults', { location: 'westus', sku: { name: 'DataBoxCustomerDisk' }, transferType: 'ImportToAzure', details }, { updateIntervalInMs: 50 });
+    await dataBox.jobs.markDevicesShipped('seeddb_faults', RG, { deliverToDcPackageDetails: { carrierName: 'UPS', trackingId: '1Z-DB-FAULTS' } });
+    await simControl(sim).deliver('1Z-DB-FAULTS');
+    const job = await eventually(
+      async () => {
+        const current = await dataBox.jobs.get(RG, 'seeddb_faults', { expand: 'details' });
+        expect(current.status).toBe('CompletedWithErrors');
+        return current;
+      },
+      { timeoutMs: 60_000, description: 'the faulty Data Box job to finish' },
+    );
+    const jobDetails = job.details as DataBoxCustomerDiskJobDetails;
+    expect(jobDetails.copyProgress?.map((progress) => [progress.serialNumber, progress.copyStatus])).toEqual([
+      ['DB-FAULT-HASH', 'CompletedWithErrors'],
+      ['DB-FAULT-LOST', 'DriveNotReceived'],
+    ]);
+    expect(jobDetails.jobStages?.at(-1)).toMatchObject({ stageName: 'CompletedWithErrors', stageStatus: 'SucceededWithErrors' });
+    const log = jobDetails.copyLogDetails?.find((entry) => entry.copyLogDetailsType === 'DataBoxCustomerDisk' && 'serialNumber' in entry && entry.serialNumber === 'DB-FAULT-HASH');
+    const link = log && 'errorLogLink' in log && typeof log.errorLogLink === 'string' ? log.errorLogLink : '';
+    expect(new URL(link).pathname).toMatch(/^\/seedacct\/databoxcopylog\/waies\/seeddb_faults_DB-FAULT-HASH_\d{14}_error\.xml$/);
+    expect(await download(link)).toContain('<BlobPath>dbfaults/corrupt.bin</BlobPath>');
+  });
+
   it('refuses a manifest whose hash differs from the job, naming both hashes', async () => {
     const fixture = await drive('MISMATCH-1', [{ path: 'mismatch/a.bin', length: 100 }]);
     await importExport.jobs.create('seed-mismatch', RG, {
