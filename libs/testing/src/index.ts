@@ -2,5 +2,5 @@ export { eventually, type EventuallyOptions } from './lib/eventually';
 export { WORKSPACE_ROOT, containerRuntimeAvailable, startDevServices } from './lib/dev-services';
 export { startNatsServerProcess, type NatsServerProcess } from './lib/nats-server-process';
 export { createTestDatabase, createTestNamespace, testServices, type TestDatabase } from './lib/test-services';
-export { sampleJobData } from './lib/fixtures';
+export { WINDOWS_BITLOCKER_ARCHIVE, sampleJobData } from './lib/fixtures';
 export { captureLogger } from './lib/capture-logger';

@@ -40,7 +40,7 @@ export class BitLockerVolume {
   private unlockedVmk: Buffer | undefined;
 
   private constructor(
-    private readonly file: FileHandle,
+    private readonly file: PositionedFile,
     readonly path: string,
     readonly header: ParsedVolumeHeader,
     readonly copyStatus: MetadataCopyStatus[],
@@ -48,8 +48,10 @@ export class BitLockerVolume {
     private metadataBlock: ParsedMetadataBlock,
   ) {}
 
-  static async open(path: string): Promise<BitLockerVolume> {
-    const file = await open(path, 'r');
+  /** `volumeOffset`: where the volume (partition) starts inside the file or device; default 0. */
+  static async open(path: string, options: { volumeOffset?: number } = {}): Promise<BitLockerVolume> {
+    const handle = await open(path, 'r');
+    const file = new PositionedFile(handle, options.volumeOffset ?? 0);
     try {
       const first = await readExactly(file, 0, 4096);
       const header = parseVolumeHeader(first);
@@ -280,7 +282,23 @@ export class BitLockerVolume {
   }
 }
 
-async function readExactly(file: FileHandle, offset: number, length: number): Promise<Buffer> {
+/** A file handle whose positions are relative to the start of the volume inside it. */
+class PositionedFile {
+  constructor(
+    readonly handle: FileHandle,
+    readonly base: number,
+  ) {}
+
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }> {
+    return this.handle.read(buffer, offset, length, this.base + position);
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
+}
+
+async function readExactly(file: PositionedFile, offset: number, length: number): Promise<Buffer> {
   const buffer = Buffer.alloc(length);
   let done = 0;
   while (done < length) {

@@ -123,6 +123,26 @@ describe('writing a BitLocker volume', () => {
     }
   });
 
+  it('writes and reads a volume that starts inside a larger disk image (after a partition table)', async () => {
+    const { plaintext, layout } = plaintextImage(512);
+    const start = 1024 * 1024;
+    const disk = join(dir, 'disk.img');
+    const before = randomBytes(start);
+    writeFileSync(disk, Buffer.concat([before, plaintext, Buffer.alloc(4096, 0xee)]));
+    const result = await encryptVolumeInPlace(disk, { layout, volumeOffset: start, partitionStartSector: start / 512, threads: 0 });
+    const image = readFileSync(disk);
+    expect(image.subarray(0, start).equals(before)).toBe(true);
+    expect(image.subarray(start + VOLUME_BYTES).equals(Buffer.alloc(4096, 0xee))).toBe(true);
+    const volume = await BitLockerVolume.open(disk, { volumeOffset: start });
+    try {
+      expect(volume.header.hiddenSectors).toBe(2048);
+      await volume.unlock({ recoveryPassword: result.recoveryPassword });
+      expect(firstDifferenceOutsideReserved(await readAll(volume), plaintext, layout)).toBeUndefined();
+    } finally {
+      await volume.close();
+    }
+  });
+
   it('refuses writes into the reserved regions, naming the region', async () => {
     const layout = planVolumeLayout({ volumeBytes: VOLUME_BYTES, sectorSize: 512 });
     const prepared = await prepareVolume({ layout });

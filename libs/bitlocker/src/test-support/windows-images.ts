@@ -2,12 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
-const WORKSPACE_ROOT = resolve(__dirname, '../../../..');
+import { WINDOWS_BITLOCKER_ARCHIVE } from '@seedship/testing';
 
-/** The Windows-made volumes (cryptsetup's test images) in ../shared/testdata, with their passwords. */
-export const WINDOWS_ARCHIVE = join(WORKSPACE_ROOT, '..', 'shared', 'testdata', 'windows-bitlocker', 'bitlk-images.tar.xz');
+
+/** The Windows-made volumes (cryptsetup's test images), kept in libs/testing/fixtures, with their passwords. */
+export const WINDOWS_ARCHIVE = WINDOWS_BITLOCKER_ARCHIVE;
 const ARCHIVE_SHA256 = '68bf5669f777668112d497234ebe2166b5feaf0e33b206b095b917f82937bd30';
 
 export interface WindowsImage {

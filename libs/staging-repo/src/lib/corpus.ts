@@ -62,8 +62,14 @@ export async function generateCorpus(root: string, options: CorpusOptions): Prom
   return { files: written.length + options.duplicates, bytes };
 }
 
+export interface DescribeTreeOptions {
+  /** Modification times are compared at this resolution: 1000 for a tree that went through tar. */
+  readonly mtimeResolutionMs?: number;
+}
+
 /** Every file, directory and link under root, with content hashes, for byte-for-byte comparison. */
-export async function describeTree(root: string): Promise<Map<string, string>> {
+export async function describeTree(root: string, options: DescribeTreeOptions = {}): Promise<Map<string, string>> {
+  const resolution = options.mtimeResolutionMs ?? 1;
   const out = new Map<string, string>();
   const walk = async (dir: string, relative: string): Promise<void> => {
     for (const name of (await readdir(dir)).sort()) {
@@ -77,7 +83,7 @@ export async function describeTree(root: string): Promise<Map<string, string>> {
         out.set(rel, `link ${await readlink(path)}`);
       } else if (info.isFile()) {
         const hash = createHash('sha256').update(await readFile(path)).digest('hex');
-        out.set(rel, `file ${info.size} ${(info.mode & 0o7777).toString(8)} ${Math.round(info.mtimeMs)} ${hash}`);
+        out.set(rel, `file ${info.size} ${(info.mode & 0o7777).toString(8)} ${Math.floor(info.mtimeMs / resolution) * resolution} ${hash}`);
       }
     }
   };

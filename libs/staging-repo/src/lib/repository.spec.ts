@@ -111,7 +111,8 @@ describe('staging repository on a local directory', () => {
     await ingestTree(full, source);
     const base = await full.seal();
 
-    await writeFile(join(source, 'new.bin'), randomBytes(512 * 1024));
+    // Below the chunker's minimum size, so the new file is exactly one chunk whatever its bytes.
+    await writeFile(join(source, 'new.bin'), randomBytes(200 * 1024));
     const incremental = await repo.startSnapshot({ snapshotId: randomUUID(), kind: 'INCREMENTAL', parentManifestId: base.manifestId, source });
     await ingestTree(incremental, source);
     const next = await incremental.seal();

@@ -16,7 +16,7 @@ import {
   snapshotHeaderSchema,
   type SnapshotKind,
 } from './format';
-import { SnapshotWriter } from './snapshot-writer';
+import { type SealResult, SnapshotWriter, type StagedObject } from './snapshot-writer';
 
 export interface CreateRepositoryOptions {
   readonly chunker?: ChunkerParams;
@@ -125,6 +125,44 @@ export class StagingRepository {
     if (actual !== manifestId) throw new StagingRepoError(StagingRepoErrorCode.INTEGRITY, `Snapshot ${manifestId} is damaged (its SHA-256 is ${actual}).`);
     const firstLine = raw.subarray(0, raw.indexOf(0x0a)).toString('utf8');
     return snapshotHeaderSchema.parse(JSON.parse(firstLine));
+  }
+
+  /**
+   * The sealed snapshot with this id, if a seal completed (e.g. before a crash kept the caller from
+   * recording it): lets the caller finish recording without ingesting again.
+   */
+  async findSealedSnapshot(snapshotId: string): Promise<SealResult | undefined> {
+    for (const manifestId of await this.sealedManifestIds()) {
+      const header = await this.readSnapshotHeader(manifestId);
+      if (header.snapshotId !== snapshotId) continue;
+      const indexId = header.indexes[header.indexes.length - 1] as string;
+      return { manifestId, indexId, header, objects: await this.stagedObjects(manifestId, header) };
+    }
+    return undefined;
+  }
+
+  /**
+   * The objects a sealed snapshot staged, as they become blobs: for FULL everything a restore reads
+   * (config, every index and pack of the chain, the manifest); for INCREMENTAL only what it added.
+   */
+  async stagedObjects(manifestId: string, header: SnapshotHeader): Promise<StagedObject[]> {
+    const describe = async (path: string): Promise<StagedObject> => {
+      const bytes = await readFile(this.path(path));
+      return {
+        path,
+        size: bytes.length,
+        md5: createHash('md5').update(bytes).digest('base64'),
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+      };
+    };
+    const indexes = header.kind === 'FULL' ? header.indexes : header.indexes.slice(-1);
+    const objects: StagedObject[] = header.kind === 'FULL' ? [await describe(paths.config)] : [];
+    for (const indexId of indexes) {
+      for (const pack of (await this.readIndex(indexId)).packs) objects.push({ path: paths.pack(pack.id), size: pack.size, md5: pack.md5, sha256: pack.id });
+      objects.push(await describe(paths.index(indexId)));
+    }
+    objects.push(await describe(paths.snapshot(manifestId)));
+    return objects;
   }
 
   /**

@@ -287,25 +287,7 @@ export class SnapshotWriter {
     await rm(repo.path(paths.journal(this.startLine.snapshotId)), { force: true });
     await fsyncDir(repo.path('journal'));
 
-    const objects: StagedObject[] = [];
-    const describe = (path: string, bytes: Buffer): StagedObject => ({
-      path,
-      size: bytes.length,
-      md5: createHash('md5').update(bytes).digest('base64'),
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-    });
-    const packObject = (pack: PackRecord): StagedObject => ({ path: paths.pack(pack.id), size: pack.size, md5: pack.md5, sha256: pack.id });
-    if (this.startLine.kind === 'FULL') {
-      objects.push(describe(paths.config, await readFile(repo.path(paths.config))));
-      for (const parentIndex of this.parentIndexes) {
-        const bytes = await readFile(repo.path(paths.index(parentIndex)));
-        objects.push(describe(paths.index(parentIndex), bytes));
-        for (const pack of (await repo.readIndex(parentIndex)).packs) objects.push(packObject(pack));
-      }
-    }
-    objects.push(...this.packs.map(packObject));
-    objects.push(describe(paths.index(indexId), indexBytes));
-    objects.push(describe(paths.snapshot(manifestId), manifestBytes));
+    const objects = await repo.stagedObjects(manifestId, header);
     return { manifestId, indexId, header, objects };
   }
 

@@ -20,6 +20,7 @@ import { type SnapshotWriter } from './snapshot-writer';
  * | NAME_NOT_UTF8          | skipped: the manifest and Azure store names as UTF-8; rename the file      |
  * | NAME_NOT_BLOB_SAFE     | stored (the packs do not use the name), flagged: Azure could not store it  |
  * |                        | as a blob name, so it can only be restored through Seedship's reader       |
+ * | UNSAFE_PATH            | skipped: an archive entry with an absolute path or a ".." segment          |
  */
 export enum IngestIssueKind {
   UNREADABLE = 'UNREADABLE',
@@ -29,6 +30,7 @@ export enum IngestIssueKind {
   SPECIAL_FILE = 'SPECIAL_FILE',
   NAME_NOT_UTF8 = 'NAME_NOT_UTF8',
   NAME_NOT_BLOB_SAFE = 'NAME_NOT_BLOB_SAFE',
+  UNSAFE_PATH = 'UNSAFE_PATH',
 }
 
 export type IngestIssueOutcome = 'SKIPPED' | 'STORED' | 'STORED_FLAGGED';
@@ -47,6 +49,7 @@ export function issueOutcome(kind: IngestIssueKind): IngestIssueOutcome {
     case IngestIssueKind.VANISHED:
     case IngestIssueKind.SPECIAL_FILE:
     case IngestIssueKind.NAME_NOT_UTF8:
+    case IngestIssueKind.UNSAFE_PATH:
       return 'SKIPPED';
     case IngestIssueKind.SYMLINK:
       return 'STORED';
@@ -86,6 +89,14 @@ export interface TreeScan {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A failure reading the source (not writing the repository). */
+class SourceReadError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(errorText(cause));
+    this.name = 'SourceReadError';
+  }
+}
 
 function decodeName(name: Buffer): string | undefined {
   try {
@@ -178,7 +189,9 @@ export async function ingestTree(writer: SnapshotWriter, root: string, options: 
         return;
       }
       try {
-        const before = await handle.stat({ bigint: true });
+        const before = await handle.stat({ bigint: true }).catch((error: unknown) => {
+          throw new SourceReadError(error);
+        });
         // Read the size the file had when opened, no more: a file that keeps growing must still end.
         const limit = Number(before.size);
         let position = 0;
@@ -186,12 +199,16 @@ export async function ingestTree(writer: SnapshotWriter, root: string, options: 
           read: async (into) => {
             const wanted = Math.min(into.length, limit - position);
             if (wanted <= 0) return 0;
-            const { bytesRead } = await handle.read(into, 0, wanted, position);
+            const { bytesRead } = await handle.read(into, 0, wanted, position).catch((error: unknown) => {
+              throw new SourceReadError(error);
+            });
             position += bytesRead;
             return bytesRead;
           },
         });
-        const after = await handle.stat({ bigint: true });
+        const after = await handle.stat({ bigint: true }).catch((error: unknown) => {
+          throw new SourceReadError(error);
+        });
         const changed = !sameVersion(before, after) || stored.size !== Number(after.size);
         if (changed && attempt < maxAttempts) continue;
         const entry: FileEntry = {
@@ -214,15 +231,17 @@ export async function ingestTree(writer: SnapshotWriter, root: string, options: 
         await writer.addEntry(entry, stored.requiredSeq);
         files++;
         bytes += stored.size;
-        await progress();
-        return;
+        break;
       } catch (error) {
-        await report(IngestIssueKind.UNREADABLE, relative, `reading it failed (${errorCode(error)}: ${errorText(error)}); it was skipped.`);
+        // Only the source failing is the file's problem; the repository failing stops the ingest.
+        if (!(error instanceof SourceReadError)) throw error;
+        await report(IngestIssueKind.UNREADABLE, relative, `reading it failed (${errorCode(error.cause)}: ${errorText(error.cause)}); it was skipped.`);
         return;
       } finally {
         await handle.close();
       }
     }
+    await progress();
   };
 
   const walk = async (absoluteDir: string, relativeDir: string): Promise<void> => {

@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 /** The fields of a seeding job a test does not care about, with valid values. */
 export function sampleJobData(importJobName: string) {
   return {
@@ -10,3 +12,9 @@ export function sampleJobData(importJobName: string) {
     stagingLocation: '/staging/test',
   };
 }
+
+/**
+ * Windows-made BitLocker volumes (cryptsetup's test images) with their passwords in images.conf,
+ * kept in the repository so tests of a clean clone find them (see fixtures/windows-bitlocker/README.md).
+ */
+export const WINDOWS_BITLOCKER_ARCHIVE = path.resolve(__dirname, '../../fixtures/windows-bitlocker/bitlk-images.tar.xz');

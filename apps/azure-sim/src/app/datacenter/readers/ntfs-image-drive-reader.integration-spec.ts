@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import { WORKSPACE_ROOT } from '@seedship/testing';
+import { WINDOWS_BITLOCKER_ARCHIVE } from '@seedship/testing';
 
 import { buildDriveImage, removeDriveImage, type FixtureDrive } from '../../../test-support/drive-image-fixture';
 import { DriveReadError } from '../drive-reader';
@@ -15,9 +15,9 @@ import { NtfsImageDriveReader } from './ntfs-image-drive-reader';
 
 const run = promisify(execFile);
 
-/** One of cryptsetup's Windows-made BitLocker test volumes (../shared/testdata), with its recovery password. */
+/** One of cryptsetup's Windows-made BitLocker test volumes (libs/testing/fixtures), with its recovery password. */
 async function windowsVolume(directory: string): Promise<{ imagePath: string; recoveryPassword: string; sha256: string }> {
-  const archive = path.join(WORKSPACE_ROOT, '..', 'shared', 'testdata', 'windows-bitlocker', 'bitlk-images.tar.xz');
+  const archive = WINDOWS_BITLOCKER_ARCHIVE;
   await run('tar', ['xJf', archive, '-C', directory, 'bitlk-images/images.conf', 'bitlk-images/bitlk-aes-xts-128.img']);
   const conf = await readFile(path.join(directory, 'bitlk-images', 'images.conf'), 'utf8');
   const section = conf.split(/^\[/m).find((block) => block.startsWith('bitlk-aes-xts-128]'));

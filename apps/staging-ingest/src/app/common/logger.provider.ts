@@ -1,0 +1,1 @@
+export const STAGING_INGEST_LOGGER = Symbol('STAGING_INGEST_LOGGER');

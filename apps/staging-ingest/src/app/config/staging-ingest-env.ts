@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+import { commonEnvDocs, commonEnvShape, defineEnv, loadConfig } from '@seedship/config';
+
+const byteSize = z
+  .string()
+  .regex(/^(0|[1-9][0-9]*)$/, 'must be a whole number of bytes')
+  .transform(Number);
+const milliseconds = z
+  .string()
+  .regex(/^[1-9][0-9]*$/, 'must be a positive whole number of milliseconds')
+  .transform(Number);
+
+/** Every variable staging-ingest reads, validated once at boot. */
+export const stagingIngestEnv = defineEnv(
+  {
+    ...commonEnvShape,
+    PORT: z
+      .string()
+      .regex(/^[0-9]+$/, 'must be a TCP port number')
+      .transform(Number)
+      .default(3000),
+    SOURCE_ROOTS: z
+      .string()
+      .min(1, 'must name at least one directory')
+      .transform((value) => value.split(',').map((root) => root.trim()).filter((root) => root.length > 0))
+      .refine((roots) => roots.every((root) => root.startsWith('/')), 'every root must be an absolute path'),
+    STAGING_RESERVE_BYTES: byteSize.default(1024 * 1024 * 1024),
+    PROGRESS_INTERVAL_MS: milliseconds.default(1000),
+    INGEST_LEASE_MS: milliseconds.default(15_000),
+    ZSTD_LEVEL: z
+      .string()
+      .regex(/^-?[0-9]+$/, 'must be a zstd level')
+      .transform(Number)
+      .refine((level) => level >= -7 && level <= 22, 'must be between -7 and 22')
+      .default(1),
+    NATS_NAMESPACE: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes')
+      .optional(),
+  },
+  {
+    ...commonEnvDocs,
+    PORT: { description: 'HTTP port of the ingest API' },
+    SOURCE_ROOTS: { description: 'Comma-separated directories (mounted shares) that path ingests may read from; nothing outside them' },
+    STAGING_RESERVE_BYTES: { description: 'Bytes always left free on a staging location; the space check refuses ingests that would eat into them' },
+    PROGRESS_INTERVAL_MS: { description: 'How often progress is saved, published on NATS and the lease renewed' },
+    INGEST_LEASE_MS: { description: 'An ingest whose owner has not renewed it for this long is taken over (resumed) by another process' },
+    ZSTD_LEVEL: { description: 'zstd level for new staging repositories (1 is fastest)' },
+    NATS_NAMESPACE: { description: 'Subject namespace on a shared NATS server (tests only; empty in production)' },
+  },
+);
+
+export type StagingIngestConfig = z.output<z.ZodObject<typeof stagingIngestEnv.shape>>;
+
+export function parseStagingIngestConfig(env: NodeJS.ProcessEnv = process.env): StagingIngestConfig {
+  return loadConfig(stagingIngestEnv, env);
+}
+
+export const STAGING_INGEST_CONFIG = Symbol('STAGING_INGEST_CONFIG');
