@@ -33,6 +33,14 @@ export class PackBuilder {
     return this.chunks.length;
   }
 
+  /** The bytes every pack starts with (magic and format version). */
+  static header(): Buffer {
+    const header = Buffer.alloc(HEADER_SIZE);
+    PACK_MAGIC.copy(header, 0);
+    header.writeUInt32BE(1, PACK_MAGIC.length);
+    return header;
+  }
+
   add(chunk: PackedChunk): void {
     this.chunks.push(chunk);
     this.bytes += chunk.data.length + RECORD_SIZE;
@@ -40,9 +48,7 @@ export class PackBuilder {
 
   /** The pack's bytes as a list of buffers (written with one writev), and where each chunk landed. */
   build(): { buffers: Buffer[]; locations: Array<[string, number, number, number, number]> } {
-    const header = Buffer.alloc(HEADER_SIZE);
-    PACK_MAGIC.copy(header, 0);
-    header.writeUInt32BE(1, PACK_MAGIC.length);
+    const header = PackBuilder.header();
     const trailer = Buffer.alloc(this.chunks.length * RECORD_SIZE + FOOTER_SIZE);
     const locations: Array<[string, number, number, number, number]> = [];
     let offset = HEADER_SIZE;

@@ -6,6 +6,7 @@ import { ChunkSplitter } from './chunk-splitter';
 import { Chunker } from './chunker';
 import { compressChunk, type StoredChunk } from './compression';
 import { fsyncDir, writeAll, writeFileDurably } from './durable-fs';
+import { PackDigester } from './pack-digest';
 import { StagingRepoError, StagingRepoErrorCode } from './errors';
 import {
   FORMAT_VERSION,
@@ -105,6 +106,7 @@ export class SnapshotWriter {
   private ready: TreeEntry[] = [];
   private sealed = false;
   private splitter: ChunkSplitter | undefined;
+  private readonly digester = new PackDigester();
 
   private constructor(
     private readonly repo: StagingRepository,
@@ -240,6 +242,7 @@ export class SnapshotWriter {
   async seal(): Promise<SealResult> {
     await this.flush();
     this.sealed = true;
+    await this.digester.close();
     const repo = this.repo;
     const tmp = repo.path('tmp');
 
@@ -295,6 +298,7 @@ export class SnapshotWriter {
   async close(): Promise<void> {
     if (this.sealed) return;
     this.sealed = true;
+    await this.digester.close();
     await this.journal.close();
   }
 
@@ -334,7 +338,9 @@ export class SnapshotWriter {
       const next = this.inflight.shift();
       if (!next) break;
       const stored = await next.stored;
+      if (this.pack.count === 0) this.digester.start(PackBuilder.header());
       this.pack.add({ id: next.id, compression: stored.compression, data: stored.data, rawLength: next.rawLength });
+      this.digester.update(stored.data);
       this.packLastSeq = next.seq;
       if (this.pack.size >= this.repo.config.packTargetBytes) await this.commitPack();
     }
@@ -345,15 +351,11 @@ export class SnapshotWriter {
     const { buffers, locations } = this.pack.build();
     const lastSeq = this.packLastSeq;
     this.pack = new PackBuilder();
-    const sha = createHash('sha256');
-    const md5 = createHash('md5');
-    let size = 0;
-    for (const buffer of buffers) {
-      sha.update(buffer);
-      md5.update(buffer);
-      size += buffer.length;
-    }
-    const id = sha.digest('hex');
+    // The header and chunks were hashed as they were added; the trailer completes the pack.
+    this.digester.update(buffers[buffers.length - 1] as Buffer);
+    const digest = await this.digester.finish();
+    const id = digest.sha256;
+    const size = buffers.reduce((sum, buffer) => sum + buffer.length, 0);
     const tmpPath = join(repo.path('tmp'), `${randomBytes(8).toString('hex')}.pack.partial`);
     const handle = await open(tmpPath, 'wx');
     try {
@@ -367,7 +369,7 @@ export class SnapshotWriter {
     await mkdir(dir, { recursive: true });
     await rename(tmpPath, finalPath);
     await fsyncDir(dir);
-    const record: PackRecord = { id, size, md5: md5.digest('base64'), chunks: locations };
+    const record: PackRecord = { id, size, md5: digest.md5, chunks: locations };
     await this.appendJournal([{ t: 'pack', pack: record }]);
     this.packs.push(record);
     for (const [chunkId] of locations) this.known.set(chunkId, 0);
