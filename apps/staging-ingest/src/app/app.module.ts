@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 
 import { DatabaseModule } from '@seedship/db';
+import { HealthModule } from '@seedship/health';
 import { type Logger } from '@seedship/logging';
 import { MessagingModule } from '@seedship/messaging';
 
@@ -31,6 +32,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         DatabaseModule.forRoot({ url: config.DATABASE_URL }),
+        HealthModule,
         IngestModule,
         MessagingModule.forRoot({
           serviceName: 'staging-ingest',

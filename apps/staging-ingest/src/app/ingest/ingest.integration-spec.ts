@@ -113,6 +113,12 @@ describe('staging-ingest service (real Postgres, NATS, filesystem)', () => {
     return blobs.map((blob) => blob.blobName);
   }
 
+  it('answers the Kubernetes probes the Helm chart configures', async () => {
+    expect((await http('GET', `${service?.baseUrl ?? ''}/health/live`)).status).toBe(200);
+    const ready = await http('GET', `${service?.baseUrl ?? ''}/health/ready`);
+    expect(ready).toEqual({ status: 200, body: { status: 'ok', checks: { postgres: { status: 'up' }, nats: { status: 'up' } } } });
+  });
+
   it('validates a new job against Azure naming rules and keeps import job names unique', async () => {
     const bad = await http('POST', `${service?.baseUrl ?? ''}/seeding-jobs`, {
       ...jobBody('-bad name-', staging),
