@@ -44,7 +44,8 @@ export class CarrierStatusPoller implements OnApplicationBootstrap, OnApplicatio
     const tracking = this.tracking;
     if (!tracking) return 0;
     const packages = await this.prisma.shipment.findMany({
-      where: { direction: 'DELIVERY', deliveredAt: null, trackingNumber: { not: null }, shipDate: { not: null } },
+      // Once Azure reports the drives received, the carrier has nothing more to say that matters.
+      where: { direction: 'DELIVERY', deliveredAt: null, trackingNumber: { not: null }, shipDate: { not: null }, job: { state: { in: ['IMPORT_JOB_CREATED', 'SHIPPING'] } } },
       include: { job: { select: { datacenterAddress: true, location: true } } },
     });
     let changed = 0;
