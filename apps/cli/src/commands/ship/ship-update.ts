@@ -175,14 +175,22 @@ export async function shipUpdate(context: CommandContext, api: ShippingApi, opti
 
 async function askMissing(prompter: Prompter, job: ShippingJob, answers: Answers, now: Date): Promise<void> {
   const supported = job.datacenter?.supportedCarriers ?? [];
-  answers.carrier ??= await prompter.ask(`Carrier (${supported.join(', ')})`, { validate: validateCarrier(supported) });
+  // Correcting a recorded package: what is recorded is the default, so only the mistake needs typing.
+  const recorded = job.delivery;
+  answers.carrier ??= await prompter.ask(`Carrier (${supported.join(', ')})`, {
+    ...(recorded ? { defaultAnswer: recorded.carrierName } : {}),
+    validate: validateCarrier(supported),
+  });
   const carrier = answers.carrier;
-  answers.trackingNumber ??= await prompter.ask(`${carrier} tracking number`, { validate: validateTrackingNumber(carrier) });
+  answers.trackingNumber ??= await prompter.ask(`${carrier} tracking number`, {
+    ...(recorded && recorded.carrierName === carrier ? { defaultAnswer: recorded.trackingNumber } : {}),
+    validate: validateTrackingNumber(carrier),
+  });
   answers.drives ??= await prompter.ask('Number of drives in the package', {
     defaultAnswer: String(job.drives.count),
     validate: validateDriveCount(job.drives.count, job.drives.serialNumbers),
   });
-  answers.shipDate ??= await prompter.ask('Ship date (YYYY-MM-DD)', { defaultAnswer: calendarDateOf(now), validate: validateShipDate(now) });
+  answers.shipDate ??= await prompter.ask('Ship date (YYYY-MM-DD)', { defaultAnswer: recorded?.shipDate ?? calendarDateOf(now), validate: validateShipDate(now) });
   answers.returnCarrier ??= await prompter.ask('Return carrier (Azure ships the drives back with it)', {
     defaultAnswer: job.returnShipping?.carrierName ?? carrier,
     validate: validateCarrier(supported),

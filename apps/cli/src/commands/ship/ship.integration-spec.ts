@@ -84,6 +84,24 @@ describe('seedship ship (the CLI against the real shipping-tracker, Postgres and
     expect((await prisma.outboxEvent.findMany()).map((event) => event.subject).sort()).toEqual(['shipping.package.updated.v1', 'shipping.package.updated.v1']);
   });
 
+  it('offers what is recorded as the defaults when correcting, and changes nothing when nothing differs', async () => {
+    const before = await prisma.outboxEvent.count();
+    const run = runSeedshipInPty(['ship', 'update', '--job', 'seed-pty-no'], env, [
+      { expect: 'Carrier (Blue Dart, DHL, FedEx, TNT, UPS) [UPS]: ', send: '' },
+      { expect: 'UPS tracking number [1Z5R89390357567127]: ', send: '' },
+      { expect: 'Number of drives in the package [2]: ', send: '' },
+      { expect: `Ship date (YYYY-MM-DD) [${today}]: `, send: '' },
+      { expect: '[FedEx]: ', send: '' },
+      { expect: 'account number for the return [123456789]: ', send: '' },
+      { expect: 'Type yes to commit', send: 'yes' },
+    ]);
+    expect(run.failedStep).toBeNull();
+    expect(run.transcript).toContain(`This replaces the recorded package (UPS 1Z5R89390357567127, shipped ${today}).`);
+    expect(run.transcript).toContain('These details were already recorded; nothing changed.');
+    expect(run.exitCode).toBe(0);
+    expect(await prisma.outboxEvent.count()).toBe(before);
+  });
+
   it('lets the person pick among several waiting jobs and asks again for a tracking number another job has', async () => {
     await createJobAwaitingShipment(prisma, 'seed-pick-a');
     const chosen = await createJobAwaitingShipment(prisma, 'seed-pick-b');

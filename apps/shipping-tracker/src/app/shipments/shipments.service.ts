@@ -3,9 +3,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ShippingPackageUpdated } from '@seedship/contracts';
 import { Prisma, PRISMA_CLIENT, type PrismaClient } from '@seedship/db';
 import { CalendarDateError, TrackingNumber, TrackingNumberError, addDays, arrivalDeadline, calendarDateOf, parseCalendarDate } from '@seedship/domain';
+import { type Logger } from '@seedship/logging';
 import { enqueueEvent } from '@seedship/messaging';
 
 import { CLOCK, type Clock } from '../clock/clock';
+import { SHIPPING_TRACKER_LOGGER } from '../common/logger.provider';
 import { type FieldProblem, ShippingErrorCode, ShippingException } from '../common/shipping-tracker.exception';
 import { type Datacenter, parseDatacenter, supportedCarrier } from './datacenter';
 import { type RecordShippingDto } from './dtos/record-shipping.dto';
@@ -69,6 +71,7 @@ export class ShipmentsService {
   constructor(
     @Inject(PRISMA_CLIENT) private readonly prisma: PrismaClient,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SHIPPING_TRACKER_LOGGER) private readonly logger: Logger,
   ) {}
 
   private today(): string {
@@ -169,6 +172,7 @@ export class ShipmentsService {
     } catch (error) {
       if (delivery && uniqueViolationOn(error, TRACKING_NUMBER_INDEX)) {
         // Another request took the number between our check and our insert; say who has it now.
+        this.logger.info({ jobId: job.id, trackingNumber: delivery.trackingNumber }, 'The unique index refused a tracking number a concurrent request took first');
         await this.assertTrackingNumberFree(this.prisma, delivery.trackingNumber, job.id);
       }
       if (uniqueViolationOn(error, ONE_PACKAGE_PER_JOB_INDEX) || uniqueViolationOn(error, TRACKING_NUMBER_INDEX)) {
