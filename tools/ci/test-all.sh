@@ -9,14 +9,16 @@ cd "$(dirname "$0")/../.."
 
 log() { printf '[test] %s\n' "$*" >&2; }
 
-# Debian tools the tests drive for real: independent BitLocker readers and the NTFS tools.
-test_packages=(dislocker libbde-utils cryptsetup-bin ntfs-3g zstd)
+# Debian tools the tests drive for real: independent BitLocker readers, the NTFS tools, and python3
+# (its pty module drives the seedship CLI through a pseudo-terminal).
+test_packages=(dislocker libbde-utils cryptsetup-bin ntfs-3g zstd python3)
 missing=()
 command -v dislocker-file >/dev/null || missing+=(dislocker)
 command -v bdeinfo >/dev/null || missing+=(libbde-utils)
 command -v cryptsetup >/dev/null || missing+=(cryptsetup-bin)
 command -v mkntfs >/dev/null || missing+=(ntfs-3g)
 command -v zstd >/dev/null || missing+=(zstd)
+command -v python3 >/dev/null || missing+=(python3)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     log "missing Debian packages: ${missing[*]}; install them with: sudo apt-get install -y ${test_packages[*]}"

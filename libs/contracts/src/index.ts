@@ -10,6 +10,8 @@ export { MESSAGE_CATALOG, STREAMS, deadLetterSubject } from './lib/catalog';
 export * from './lib/events/diskprep-job-drives-ready';
 export * from './lib/events/seeding-job-seeded';
 export * from './lib/events/seeding-job-state-changed';
+export * from './lib/events/shipping-carrier-status-changed';
+export * from './lib/events/shipping-deadline';
 export * from './lib/events/shipping-package-updated';
 export * from './lib/events/staging-progress';
 export * from './lib/events/staging-snapshot-sealed';

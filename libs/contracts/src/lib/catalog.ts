@@ -1,6 +1,8 @@
 import { DiskPrepJobDrivesReady } from './events/diskprep-job-drives-ready';
 import { SeedingJobSeeded } from './events/seeding-job-seeded';
 import { SeedingJobStateChanged } from './events/seeding-job-state-changed';
+import { ShippingCarrierStatusChanged } from './events/shipping-carrier-status-changed';
+import { ShippingDeadlineOverdue, ShippingDeadlineReminder } from './events/shipping-deadline';
 import { ShippingPackageUpdated } from './events/shipping-package-updated';
 import { StagingIngestProgress } from './events/staging-progress';
 import { StagingSnapshotSealed } from './events/staging-snapshot-sealed';
@@ -11,6 +13,9 @@ export const MESSAGE_CATALOG: readonly MessageContract[] = [
   DiskPrepJobDrivesReady,
   SeedingJobSeeded,
   SeedingJobStateChanged,
+  ShippingCarrierStatusChanged,
+  ShippingDeadlineOverdue,
+  ShippingDeadlineReminder,
   ShippingPackageUpdated,
   StagingIngestProgress,
   StagingSnapshotSealed,

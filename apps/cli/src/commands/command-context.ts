@@ -1,0 +1,15 @@
+import { type SeedshipApi } from '../api/seedship-api';
+
+/** What every command gets: the API, the terminal, and the time (tests may fix it). */
+export interface CommandContext {
+  readonly api: SeedshipApi;
+  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly now: () => Date;
+}
+
+/** Questions only when a person sits at the terminal; scripts pass flags (and --yes). */
+export function isInteractive(context: CommandContext): boolean {
+  return context.stdin.isTTY === true;
+}
