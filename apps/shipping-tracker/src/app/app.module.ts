@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 
 import { DatabaseModule } from '@seedship/db';
+import { HealthModule } from '@seedship/health';
 import { type Logger } from '@seedship/logging';
 import { MessagingModule } from '@seedship/messaging';
 
@@ -41,6 +42,7 @@ export class AppModule {
         CarrierTrackingModule.forRoot(config),
         DatabaseModule.forRoot({ url: config.DATABASE_URL }),
         DeadlinesModule,
+        HealthModule,
         MessagingModule.forRoot({
           serviceName: 'shipping-tracker',
           servers: config.NATS_URL,
