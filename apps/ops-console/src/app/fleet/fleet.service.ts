@@ -69,8 +69,12 @@ const JOB_SELECT = Prisma.sql`
          j.created_at AS "createdAt", j.updated_at AS "updatedAt"
   FROM seeding_job j`;
 
-function states(values: readonly string[]): Prisma.Sql {
-  return Prisma.join(values.map((value) => Prisma.sql`${value}`));
+/** `= ANY(...)` over the enum itself, not its text, so Postgres can use the state indexes. */
+function jobStateIn(column: Prisma.Sql, values: readonly string[]): Prisma.Sql {
+  return Prisma.sql`${column} = ANY(${[...values]}::job_state[])`;
+}
+function driveStateIn(column: Prisma.Sql, values: readonly string[]): Prisma.Sql {
+  return Prisma.sql`${column} = ANY(${[...values]}::drive_state[])`;
 }
 
 /** The read side of the console: every query behind the API, over the shared schema. */
@@ -87,7 +91,7 @@ export class FleetService {
       this.prisma.$queryRaw<Array<{ bytes: string }>>`
         SELECT coalesce(sum(d.bytes_written), 0)::text AS bytes
         FROM drive d JOIN seeding_job j ON j.id = d.job_id
-        WHERE d.state = 'SHIPPED' AND j.state::text IN (${states(IN_TRANSIT_JOB_STATES)})`,
+        WHERE d.state = 'SHIPPED' AND ${jobStateIn(Prisma.sql`j.state`, IN_TRANSIT_JOB_STATES)}`,
       this.prisma.$queryRaw<Array<{ staged: string; verified: string }>>`
         SELECT coalesce(sum(s.source_bytes), 0)::text AS staged,
                coalesce(sum(s.source_bytes) FILTER (WHERE j.state = 'SEEDED'), 0)::text AS verified
@@ -96,7 +100,7 @@ export class FleetService {
       this.prisma.$queryRaw<Array<{ bytes: string }>>`
         SELECT coalesce(sum(bytes_succeeded), 0)::text AS bytes FROM (
           SELECT DISTINCT ON (job_id, azure_drive_id) bytes_succeeded
-          FROM azure_drive_status ORDER BY job_id, azure_drive_id, observed_at DESC) latest`,
+          FROM azure_drive_status ORDER BY job_id DESC, azure_drive_id DESC, observed_at DESC) latest`,
       this.prisma.$queryRaw<Array<{ nodes: number; silentNodes: number; bays: number; occupiedBays: number }>>`
         SELECT (SELECT count(*)::int FROM copy_node) AS nodes,
                (SELECT count(*)::int FROM copy_node WHERE last_heartbeat_at < ${new Date(now.getTime() - SILENT_NODE_AFTER_MS)}) AS "silentNodes",
@@ -108,10 +112,10 @@ export class FleetService {
                s.carrier_name AS "carrierName", s.tracking_number AS "trackingNumber", s.arrival_deadline AS "arrivalDeadline"
         FROM shipment s JOIN seeding_job j ON j.id = s.job_id
         WHERE s.delivered_at IS NULL AND s.arrival_deadline IS NOT NULL AND s.direction = 'DELIVERY'
-          AND j.state::text IN (${states(IN_TRANSIT_JOB_STATES)})
+          AND ${jobStateIn(Prisma.sql`j.state`, IN_TRANSIT_JOB_STATES)}
         ORDER BY s.arrival_deadline, s.id LIMIT 20`,
       this.prisma.$queryRaw<DriveRow[]>`
-        ${DRIVE_SELECT} WHERE d.state::text IN (${states(ACTIVE_DRIVE_STATES)}) ORDER BY d.updated_at DESC LIMIT 50`,
+        ${DRIVE_SELECT} WHERE ${driveStateIn(Prisma.sql`d.state`, ACTIVE_DRIVE_STATES)} ORDER BY d.updated_at DESC LIMIT 50`,
     ]);
 
     const jobsByState = Object.fromEntries(JOB_STATES.map((state) => [state, 0])) as Record<JobState, number>;
@@ -171,7 +175,7 @@ export class FleetService {
       this.prisma.$queryRaw<Array<Counted<StuckJobRow>>>`
         SELECT id::text AS id, import_job_name AS "importJobName", state::text AS state,
                bytes_needing_drives::text AS "bytesNeedingDrives", updated_at AS "updatedAt", count(*) OVER ()::int AS total
-        FROM seeding_job WHERE state::text IN (${states(STUCK_CANDIDATE_STATES)}) AND updated_at < ${stuckBefore}
+        FROM seeding_job WHERE ${jobStateIn(Prisma.sql`state`, STUCK_CANDIDATE_STATES)} AND updated_at < ${stuckBefore}
         ORDER BY updated_at LIMIT ${ALERT_ROWS}`,
       this.prisma.$queryRaw<Array<Counted<DeadlineRow> & { passed: boolean }>>`
         SELECT s.id::text AS "shipmentId", s.job_id::text AS "jobId", j.import_job_name AS "importJobName",
@@ -179,7 +183,7 @@ export class FleetService {
                count(*) OVER ()::int AS total, count(*) FILTER (WHERE s.arrival_deadline < current_date) OVER ()::int AS passed
         FROM shipment s JOIN seeding_job j ON j.id = s.job_id
         WHERE s.delivered_at IS NULL AND s.direction = 'DELIVERY' AND s.arrival_deadline <= current_date + 3
-          AND j.state::text IN (${states(IN_TRANSIT_JOB_STATES)})
+          AND ${jobStateIn(Prisma.sql`j.state`, IN_TRANSIT_JOB_STATES)}
         ORDER BY s.arrival_deadline LIMIT ${ALERT_ROWS}`,
       this.prisma.$queryRaw<Array<Counted<ProblemDriveRow> & { failed: number }>>`
         SELECT d.id::text AS id, d.serial_number AS "serialNumber", d.state::text AS state, d.state_reason AS "stateReason",
@@ -211,7 +215,7 @@ export class FleetService {
 
   async listJobs(query: JobListQuery): Promise<{ items: JobRowView[]; total: number; nextCursor: string | null }> {
     const filters: Prisma.Sql[] = [];
-    if (query.state && query.state.length > 0) filters.push(Prisma.sql`j.state::text IN (${states(query.state)})`);
+    if (query.state && query.state.length > 0) filters.push(jobStateIn(Prisma.sql`j.state`, query.state));
     if (query.search) filters.push(Prisma.sql`j.import_job_name ILIKE ${`%${query.search.replace(/[\\%_]/g, '\\$&')}%`}`);
     const countWhere = filters.length > 0 ? Prisma.sql`WHERE ${Prisma.join(filters, ' AND ')}` : Prisma.empty;
     const pageFilters = [...filters];
@@ -398,7 +402,7 @@ export class FleetService {
 
   async listDrives(query: DriveListQuery): Promise<{ items: DriveView[]; total: number; nextCursor: string | null }> {
     const filters: Prisma.Sql[] = [];
-    if (query.state && query.state.length > 0) filters.push(Prisma.sql`d.state::text IN (${states(query.state)})`);
+    if (query.state && query.state.length > 0) filters.push(driveStateIn(Prisma.sql`d.state`, query.state));
     if (query.jobId) filters.push(Prisma.sql`d.job_id = ${query.jobId}::uuid`);
     if (query.nodeName) filters.push(Prisma.sql`n.node_name = ${query.nodeName}`);
     const countWhere = filters.length > 0 ? Prisma.sql`WHERE ${Prisma.join(filters, ' AND ')}` : Prisma.empty;
