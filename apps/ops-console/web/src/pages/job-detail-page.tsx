@@ -130,7 +130,7 @@ export function JobDetailPage({ jobId, session }: { jobId: string; session: Sess
         <section>
           <h3>Azure</h3>
           <p>Job: <strong data-testid="azure-job-state">{job.azureJob[0]?.azureState ?? 'not created yet'}</strong>
-            {job.azureJob[0]?.percentComplete != null ? ` (${job.azureJob[0].percentComplete}%)` : ''}</p>
+            {(job.azureJob[0]?.percentComplete ?? null) !== null ? ` (${job.azureJob[0]?.percentComplete ?? 0}%)` : ''}</p>
           {job.azureDrives.length > 0 ? (
             <table>
               <thead><tr><th>Drive</th><th>State</th><th>Copy</th><th>Copied</th></tr></thead>
@@ -139,7 +139,7 @@ export function JobDetailPage({ jobId, session }: { jobId: string; session: Sess
                   <tr key={drive.azureDriveId}>
                     <td>{drive.azureDriveId}</td>
                     <td>{drive.azureState}</td>
-                    <td>{drive.copyStatus ?? '—'}{drive.percentComplete != null ? ` ${drive.percentComplete}%` : ''}</td>
+                    <td>{drive.copyStatus ?? '—'}{drive.percentComplete !== null ? ` ${drive.percentComplete}%` : ''}</td>
                     <td>{drive.bytesSucceeded ? formatBytes(drive.bytesSucceeded) : '—'}{drive.errorLogUri ? <> · <a href={drive.errorLogUri}>error log</a></> : null}</td>
                   </tr>
                 ))}
@@ -155,7 +155,7 @@ export function JobDetailPage({ jobId, session }: { jobId: string; session: Sess
               <strong>{shipment.direction === 'DELIVERY' ? 'Delivery' : 'Return'}</strong>: {shipment.carrierName} {shipment.trackingNumber ?? '(no tracking number yet)'}
               {shipment.carrierStatus ? ` · ${shipment.carrierStatus}` : ''}
               {shipment.arrivalDeadline ? ` · arrive by ${shipment.arrivalDeadline}` : ''}
-              {shipment.daysToDeadline != null ? ` (${shipment.daysToDeadline} days left)` : ''}
+              {shipment.daysToDeadline !== null ? ` (${shipment.daysToDeadline} days left)` : ''}
             </p>
           ))}
           <h3>Datacenter address</h3>

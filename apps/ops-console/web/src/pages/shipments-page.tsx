@@ -19,7 +19,7 @@ export function ShipmentsPage() {
         </thead>
         <tbody>
           {data.items.map((shipment) => (
-            <tr key={shipment.id} className={shipment.daysToDeadline != null && shipment.daysToDeadline < 0 ? 'row-critical' : shipment.daysToDeadline != null && shipment.daysToDeadline <= 3 ? 'row-warning' : ''}>
+            <tr key={shipment.id} className={shipment.daysToDeadline !== null && shipment.daysToDeadline < 0 ? 'row-critical' : shipment.daysToDeadline !== null && shipment.daysToDeadline <= 3 ? 'row-warning' : ''}>
               <td><Link to={`/jobs/${shipment.jobId}`}>{shipment.importJobName}</Link></td>
               <td><StateBadge state={shipment.jobState} /></td>
               <td>{shipment.direction.toLowerCase()}</td>
@@ -27,7 +27,7 @@ export function ShipmentsPage() {
               <td>{shipment.trackingNumber ?? '—'}</td>
               <td>{shipment.driveCount ?? '—'}</td>
               <td>{shipment.shipDate ?? '—'}</td>
-              <td>{shipment.arrivalDeadline ? `${shipment.arrivalDeadline}${shipment.daysToDeadline != null ? ` (${shipment.daysToDeadline} d)` : ''}` : '—'}</td>
+              <td>{shipment.arrivalDeadline ? `${shipment.arrivalDeadline}${shipment.daysToDeadline !== null ? ` (${shipment.daysToDeadline} d)` : ''}` : '—'}</td>
               <td>{shipment.carrierStatus ?? '—'}</td>
               <td>{shipment.deliveredAt ? formatTime(shipment.deliveredAt) : '—'}</td>
             </tr>
