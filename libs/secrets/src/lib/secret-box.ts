@@ -65,7 +65,7 @@ export class MasterKey {
   }
 }
 
-export function encryptSecret(masterKey: MasterKey, plaintext: string, context: string): Buffer {
+export function encryptSecret(masterKey: MasterKey, plaintext: string, context: string): Buffer<ArrayBuffer> {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', masterKey.bytes(), iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(context, 'utf8'));

@@ -1,6 +1,10 @@
-import { ConfigError } from '@seedship/config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-import { parseOpsConsoleConfig } from './ops-console-env';
+import { ConfigError, describeEnv } from '@seedship/config';
+import { WORKSPACE_ROOT } from '@seedship/testing';
+
+import { opsConsoleEnv, parseOpsConsoleConfig } from './ops-console-env';
 
 const hash = 'ab'.repeat(32);
 const env = {
@@ -35,5 +39,12 @@ describe('ops-console configuration', () => {
     expect(message).toContain('entry 3: an entry has exactly three parts');
     expect(message).toContain('SECRETS_MASTER_KEY is not set');
     expect(message).not.toContain(hash);
+  });
+});
+
+describe('docs/ops-console.md', () => {
+  it('lists exactly the variables the schema reads', () => {
+    const doc = readFileSync(join(WORKSPACE_ROOT, 'docs/ops-console.md'), 'utf8');
+    expect(doc).toContain(describeEnv(opsConsoleEnv));
   });
 });

@@ -51,7 +51,7 @@ export const opsConsoleEnv = defineEnv(
     ...commonEnvDocs,
     PORT: { description: 'HTTP port of the console (API, events and web UI)' },
     CONSOLE_TOKENS: {
-      description: 'Comma-separated bearer tokens as <subject>:<viewer|operator|admin>:<sha256 hex of the token>',
+      description: 'Comma-separated bearer tokens, each <subject>:<role>:<sha256 hex of the token>, the role being viewer, operator or admin',
       sensitive: true,
     },
     SECRETS_MASTER_KEY: {
