@@ -102,7 +102,10 @@ describe('ops-console API over a demo fleet', () => {
     const nodeA = nodes.nodes.find((node) => node.nodeName === 'copy-node-a');
     expect(nodeA?.bays.map((bay) => bay.instruction.kind)).toEqual(['LEAVE', 'PULL_AND_SHIP', 'CONFIRM_WIPE', 'INSERT_BLANK']);
     expect(nodeA?.bays[3]?.instruction.text).toContain('job seed-ops-logs still needs');
-    expect(nodes.nodes.find((node) => node.nodeName === 'copy-node-b')?.silent).toBe(true);
+    const nodeB = nodes.nodes.find((node) => node.nodeName === 'copy-node-b');
+    expect(nodeB?.silent).toBe(true);
+    // Nobody should insert drives where no agent answers.
+    expect(nodeB?.bays.map((bay) => bay.instruction.kind)).toEqual(['PULL', 'IDLE', 'IDLE', 'IDLE']);
 
     const drives = (await api('/api/drives?state=SHIPPED&limit=2', { as: 'viewer' })).body;
     expect(drives['total']).toBe(4);

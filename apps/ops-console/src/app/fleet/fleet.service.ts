@@ -452,19 +452,22 @@ export class FleetService {
     for (const row of drives) if (row.bayId && !driveInBay.has(row.bayId)) driveInBay.set(row.bayId, toDriveView(row));
     return {
       nextInsert,
-      nodes: nodes.map((node) => ({
-        id: node.id,
-        nodeName: node.nodeName,
-        agentVersion: node.agentVersion,
-        lastHeartbeatAt: node.lastHeartbeatAt.toISOString(),
-        silent: now.getTime() - node.lastHeartbeatAt.getTime() > SILENT_NODE_AFTER_MS,
-        bays: bays
-          .filter((bay) => bay.nodeId === node.id)
-          .map((bay) => {
-            const drive = driveInBay.get(bay.id) ?? null;
-            return { id: bay.id, slot: bay.slot, label: bay.label, drive, instruction: instructionFor(drive, nextInsert) };
-          }),
-      })),
+      nodes: nodes.map((node) => {
+        const silent = now.getTime() - node.lastHeartbeatAt.getTime() > SILENT_NODE_AFTER_MS;
+        return {
+          id: node.id,
+          nodeName: node.nodeName,
+          agentVersion: node.agentVersion,
+          lastHeartbeatAt: node.lastHeartbeatAt.toISOString(),
+          silent,
+          bays: bays
+            .filter((bay) => bay.nodeId === node.id)
+            .map((bay) => {
+              const drive = driveInBay.get(bay.id) ?? null;
+              return { id: bay.id, slot: bay.slot, label: bay.label, drive, instruction: instructionFor(drive, nextInsert, silent) };
+            }),
+        };
+      }),
     };
   }
 
