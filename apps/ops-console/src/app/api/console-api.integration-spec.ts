@@ -240,5 +240,7 @@ describe('ops-console API over a demo fleet', () => {
     ]);
     const overview = document.paths['/api/overview']?.['get'] as { responses: Record<string, { content: Record<string, { schema: { properties: Record<string, unknown> } }> }> };
     expect(Object.keys(overview.responses['200']?.content['application/json']?.schema.properties ?? {})).toContain('bytes');
+    const docs = await fetch(`${fixture.service.baseUrl}/api/docs`);
+    expect([docs.status, docs.headers.get('content-type')]).toEqual([200, expect.stringContaining('text/html')]);
   });
 });
