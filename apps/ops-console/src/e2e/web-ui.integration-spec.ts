@@ -30,9 +30,10 @@ describe('ops console in headless Chromium', () => {
     await fixture?.stop();
   });
 
-  async function signIn(page: Page, token: string): Promise<void> {
+  async function signIn(page: Page, token: string, screenshot?: string): Promise<void> {
     await page.goto(fixture.service.baseUrl);
     await page.getByTestId('sign-in').waitFor();
+    if (screenshot) await page.screenshot({ path: join(SCREENSHOTS, screenshot) });
     await page.fill('input[name=token]', token);
     await page.click('button[type=submit]');
     await page.getByTestId('overview').waitFor();
@@ -58,7 +59,7 @@ describe('ops console in headless Chromium', () => {
     const browser = await launchChromium();
     try {
       const page = await browser.context.newPage();
-      await signIn(page, TOKENS.viewer);
+      await signIn(page, TOKENS.viewer, '0-sign-in.png');
       await expectText(page, 'who', 'victor (viewer)');
       await expectAttribute(page, 'bytes-onDrives', 'data-bytes', String(1.4 * TB));
       await expectText(page, 'bytes-staged', '8.5 TB');
