@@ -9,9 +9,10 @@ cd "$(dirname "$0")/../.."
 
 log() { printf '[test] %s\n' "$*" >&2; }
 
-# Debian tools the tests drive for real: independent BitLocker readers, the NTFS tools, and python3
-# (its pty module drives the seedship CLI through a pseudo-terminal).
-test_packages=(dislocker libbde-utils cryptsetup-bin ntfs-3g zstd python3)
+# Debian tools the tests drive for real: independent BitLocker readers, the NTFS tools, python3 (its pty
+# module drives the seedship CLI through a pseudo-terminal) and Chromium for the ops console's
+# end-to-end tests (driven by playwright-core at /usr/bin/chromium).
+test_packages=(dislocker libbde-utils cryptsetup-bin ntfs-3g zstd python3 chromium)
 missing=()
 command -v dislocker-file >/dev/null || missing+=(dislocker)
 command -v bdeinfo >/dev/null || missing+=(libbde-utils)
@@ -19,6 +20,7 @@ command -v cryptsetup >/dev/null || missing+=(cryptsetup-bin)
 command -v mkntfs >/dev/null || missing+=(ntfs-3g)
 command -v zstd >/dev/null || missing+=(zstd)
 command -v python3 >/dev/null || missing+=(python3)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     log "missing Debian packages: ${missing[*]}; install them with: sudo apt-get install -y ${test_packages[*]}"

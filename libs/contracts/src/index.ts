@@ -7,6 +7,8 @@ export {
   type PayloadOf,
 } from './lib/message-contract';
 export { MESSAGE_CATALOG, STREAMS, deadLetterSubject } from './lib/catalog';
+export * from './lib/events/diskprep-drive-progress';
+export * from './lib/events/diskprep-drive-wipe-released';
 export * from './lib/events/diskprep-job-drives-ready';
 export * from './lib/events/seeding-job-seeded';
 export * from './lib/events/seeding-job-state-changed';

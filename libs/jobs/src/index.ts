@@ -1,7 +1,11 @@
 export {
   ConcurrentJobUpdateError,
   JobNotFoundError,
+  recordJobAction,
+  retryFailedStep,
   transitionJob,
+  type JobActionRecord,
+  type RetryRequest,
   type TransitionRequest,
   type TransitionResult,
 } from './lib/transition-job';

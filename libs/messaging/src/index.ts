@@ -8,6 +8,7 @@ export {
   type EventContext,
   type PublishOptions,
   type RunningConsumer,
+  type WatchOptions,
   consumerName,
 } from './lib/jetstream-bus';
 export { processOnce } from './lib/inbox';

@@ -1,3 +1,5 @@
+import { DiskPrepDriveProgress } from './events/diskprep-drive-progress';
+import { DiskPrepDriveWipeReleased } from './events/diskprep-drive-wipe-released';
 import { DiskPrepJobDrivesReady } from './events/diskprep-job-drives-ready';
 import { SeedingJobSeeded } from './events/seeding-job-seeded';
 import { SeedingJobStateChanged } from './events/seeding-job-state-changed';
@@ -10,6 +12,8 @@ import { type MessageContract } from './message-contract';
 
 /** Every message Seedship's services exchange. A subject appears here exactly once. */
 export const MESSAGE_CATALOG: readonly MessageContract[] = [
+  DiskPrepDriveProgress,
+  DiskPrepDriveWipeReleased,
   DiskPrepJobDrivesReady,
   SeedingJobSeeded,
   SeedingJobStateChanged,

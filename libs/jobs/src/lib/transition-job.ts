@@ -1,6 +1,6 @@
 import { SeedingJobStateChanged } from '@seedship/contracts';
 import { type Prisma } from '@seedship/db';
-import { type JobState, assertTransition, failJob } from '@seedship/domain';
+import { type JobState, assertTransition, failJob, retryFailedJob } from '@seedship/domain';
 import { enqueueEvent } from '@seedship/messaging';
 
 export class JobNotFoundError extends Error {
@@ -84,4 +84,71 @@ export async function transitionJob(tx: Prisma.TransactionClient, request: Trans
     ...(failure ? { reason: failure.failureReason } : {}),
   });
   return { from, to: request.to, eventId };
+}
+
+export interface RetryRequest {
+  jobId: string;
+  /** `system:<service>` or `user:<subject>`. */
+  actor: string;
+  detail?: Prisma.InputJsonValue;
+}
+
+/**
+ * Retries the failed step of a FAILED job: puts it back in the state it failed in (the domain's rule),
+ * clears the failure, and announces the move like any other, so the service owning that step runs it
+ * again. The timeline keeps the failure that was retried.
+ */
+export async function retryFailedStep(tx: Prisma.TransactionClient, request: RetryRequest): Promise<TransitionResult> {
+  const job = await tx.seedingJob.findUnique({
+    where: { id: request.jobId },
+    select: { state: true, version: true, failedInState: true, failureReason: true },
+  });
+  if (!job) throw new JobNotFoundError(request.jobId);
+  const to = retryFailedJob(job.state, job.failedInState);
+  const updated = await tx.seedingJob.updateMany({
+    where: { id: request.jobId, version: job.version },
+    data: { state: to, version: { increment: 1 }, failureReason: null, failedInState: null },
+  });
+  if (updated.count !== 1) throw new ConcurrentJobUpdateError(request.jobId);
+  await tx.jobTimelineEntry.create({
+    data: {
+      jobId: request.jobId,
+      actor: request.actor,
+      action: 'failed-step-retried',
+      fromState: job.state,
+      toState: to,
+      detail: { retriedFailure: job.failureReason, ...(isJsonObject(request.detail) ? request.detail : {}) },
+    },
+  });
+  const eventId = await enqueueEvent(tx, SeedingJobStateChanged, {
+    jobId: request.jobId,
+    from: job.state,
+    to,
+    actor: request.actor,
+  });
+  return { from: job.state, to, eventId };
+}
+
+export interface JobActionRecord {
+  jobId: string;
+  actor: string;
+  /** What happened, kebab-case (e.g. `recovery-password-revealed`). */
+  action: string;
+  detail?: Prisma.InputJsonValue;
+}
+
+/** Records in the job's timeline something done to the job that is not a state change. */
+export async function recordJobAction(tx: Prisma.TransactionClient, record: JobActionRecord): Promise<void> {
+  await tx.jobTimelineEntry.create({
+    data: {
+      jobId: record.jobId,
+      actor: record.actor,
+      action: record.action,
+      ...(record.detail !== undefined ? { detail: record.detail } : {}),
+    },
+  });
+}
+
+function isJsonObject(value: Prisma.InputJsonValue | undefined): value is Prisma.InputJsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -98,4 +98,24 @@ describe('JetStream consumers', () => {
       bus.publish(SeedingJobStateChanged, { ...event(), to: 'LOST' } as unknown as SeedingJobStateChangedPayload),
     ).rejects.toThrow(/to: /);
   });
+
+  it('watches new events on every process: each watcher sees each message, invalid ones skipped', async () => {
+    const before = event();
+    await bus.publish(SeedingJobStateChanged, before);
+    const seenByA: string[] = [];
+    const seenByB: string[] = [];
+    const watchA = await bus.watch({ contracts: [SeedingJobStateChanged], handler: (payload) => void seenByA.push(payload.jobId) });
+    const watchB = await bus.watch({ contracts: [SeedingJobStateChanged], handler: (payload) => void seenByB.push(payload.jobId) });
+    await bus.publishRaw(SeedingJobStateChanged.subject, JSON.stringify({ ...event(), jobId: 'not-a-uuid' }));
+    const after = event();
+    await bus.publish(SeedingJobStateChanged, after);
+
+    await eventually(() => seenByA.includes(after.jobId) && seenByB.includes(after.jobId), { description: 'both watchers' });
+    await watchA.stop();
+    await watchB.stop();
+    // Only what was published after the watch began, and nothing that broke the contract.
+    expect(seenByA).toEqual([after.jobId]);
+    expect(seenByB).toEqual([after.jobId]);
+    expect(records().some((record) => record['msg'] === 'Skipped a watched message')).toBe(true);
+  });
 });

@@ -68,6 +68,13 @@ export interface ConsumerOptions<C extends MessageContract> {
   ackWaitMs?: number;
 }
 
+export interface WatchOptions<C extends MessageContract> {
+  /** Subjects to pass on; every other message of the stream is skipped. */
+  contracts: readonly C[];
+  /** Called for each valid message, in stream order. Errors are logged; the watch goes on. */
+  handler: (payload: PayloadOf<C>, context: EventContext) => void | Promise<void>;
+}
+
 export interface RunningConsumer {
   readonly durable: string;
   stop(): Promise<void>;
@@ -202,6 +209,49 @@ export class JetStreamBus {
         this.consumers.delete(running);
         for (const messages of streams) await messages.close();
         await Promise.all(loops);
+      },
+    };
+    this.consumers.add(running);
+    return running;
+  }
+
+  /**
+   * An ephemeral, ordered view of the events stream from now on: nothing is acked, nothing is redelivered,
+   * and every process gets every message (unlike a durable, whose messages are shared among replicas).
+   * For live displays, which read the truth from Postgres and only need to know that something changed.
+   * One consumer without a filter reads the whole stream (filters on several subjects need nats-server 2.10).
+   */
+  async watch<C extends MessageContract>(options: WatchOptions<C>): Promise<RunningConsumer> {
+    const streamName = this.namespace.stream(STREAMS.events.name);
+    const contracts = new Map(options.contracts.map((contract) => [contract.subject, contract]));
+    const consumer = await this.js.consumers.get(streamName, { deliver_policy: DeliverPolicy.New });
+    const messages = await consumer.consume({ max_messages: 256 });
+    const logger = this.logger.child({ watch: true });
+    const loop = (async () => {
+      for await (const message of messages) {
+        const subject = this.namespace.unprefix(message.subject);
+        const contract = contracts.get(subject);
+        if (!contract) continue;
+        const eventId = message.headers?.get(EVENT_ID_HEADER) || '';
+        try {
+          const payload = parsePayload(contract, JSON.parse(new TextDecoder().decode(message.data)));
+          await options.handler(payload, {
+            eventId,
+            subject,
+            deliveryCount: 1,
+            occurredAt: message.headers?.get(OCCURRED_AT_HEADER) || undefined,
+          });
+        } catch (error) {
+          logger.warn({ err: error, subject, eventId }, 'Skipped a watched message');
+        }
+      }
+    })();
+    const running: RunningConsumer = {
+      durable: '(ephemeral watch)',
+      stop: async () => {
+        this.consumers.delete(running);
+        await messages.close();
+        await loop;
       },
     };
     this.consumers.add(running);

@@ -1,0 +1,8 @@
+export {
+  MasterKey,
+  SecretDecryptionError,
+  SecretFormatError,
+  decryptSecret,
+  encryptSecret,
+  recoveryPasswordContext,
+} from './lib/secret-box';
