@@ -66,7 +66,7 @@ function serveWebUi(app: NestExpressApplication, root: string, logger: Logger): 
   }
   app.useStaticAssets(root, { index: false, maxAge: '1h' });
   app.use((request: HtmlRequest, response: HtmlResponse, next: () => void) => {
-    if (request.method === 'GET' && !request.path.startsWith('/api') && request.path !== '/healthz') {
+    if (request.method === 'GET' && !request.path.startsWith('/api') && !request.path.startsWith('/health/')) {
       response.sendFile(index);
       return;
     }

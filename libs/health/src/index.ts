@@ -1,1 +1,1 @@
-export { HealthModule } from './lib/health.module';
+export { HealthModule, PUBLIC_ROUTE } from './lib/health.module';

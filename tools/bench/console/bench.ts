@@ -2,7 +2,7 @@
  * Latency of the ops console's overview and job-list endpoints over a large fleet: 10,000 jobs and
  * 100,000 drives (plus snapshots, shipments, Azure observations and timelines in proportion), seeded
  * with SQL into a database of its own. The real service runs as a child process; requests go over HTTP
- * one at a time, as an operator's browser or the CLI sends them. Baseline in the same run: GET /healthz
+ * one at a time, as an operator's browser or the CLI sends them. Baseline in the same run: GET /health/ready
  * (one `SELECT 1` through the same stack), the floor any endpoint pays.
  *
  *   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register tools/bench/console/bench.ts [--jobs 10000] [--drives 100000] [--requests 200] [--keep]
@@ -103,7 +103,7 @@ async function seed(client: Client): Promise<void> {
   await client.query(
     `INSERT INTO shipment (id, job_id, direction, carrier_name, tracking_number, drive_count, ship_date, arrival_deadline, carrier_status, delivered_at, updated_at)
      SELECT gen_random_uuid(), id, 'DELIVERY', 'DHL', 'BENCH' || lpad(row_number() OVER ()::text, 12, '0'), 10,
-            current_date - 5, current_date - 5 + 14 - (row_number() OVER () % 20)::int, 'InTransit',
+            current_date - 5 - (row_number() OVER () % 20)::int, current_date - 5 - (row_number() OVER () % 20)::int + 14, 'InTransit',
             CASE WHEN state IN ('SHIPPING', 'DRIVES_READY', 'IMPORT_JOB_CREATED') THEN NULL ELSE now() END, now()
      FROM seeding_job WHERE state IN ('SHIPPING', 'RECEIVED', 'TRANSFERRING', 'PACKAGING', 'IMPORT_COMPLETED', 'VERIFYING', 'SEEDED')`,
   );
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
     });
     const before = loadavg()[0] ?? 0;
     const results = [
-      await measure('baseline GET /healthz', `${service.baseUrl}/healthz`, token),
+      await measure('baseline GET /health/ready', `${service.baseUrl}/health/ready`, token),
       await measure('GET /api/overview', `${service.baseUrl}/api/overview`, token),
       await measure('GET /api/jobs?limit=50', `${service.baseUrl}/api/jobs?limit=50`, token),
       await measure('GET /api/jobs?state=SHIPPING,FAILED&limit=50', `${service.baseUrl}/api/jobs?state=SHIPPING,FAILED&limit=50`, token),

@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 
 import { DatabaseModule } from '@seedship/db';
+import { HealthModule } from '@seedship/health';
 import { type Logger } from '@seedship/logging';
 import { MessagingModule } from '@seedship/messaging';
 
@@ -8,7 +9,6 @@ import { ActionsModule } from './actions/actions.module';
 import { AuthModule } from './auth/auth.module';
 import { OPS_CONSOLE_CONFIG, OPS_CONSOLE_LOGGER, type OpsConsoleConfig } from './config/ops-console-env';
 import { FleetModule } from './fleet/fleet.module';
-import { HealthController } from './health.controller';
 import { LiveModule } from './live/live.module';
 
 @Global()
@@ -31,12 +31,12 @@ export class AppModule {
   static forRoot(config: OpsConsoleConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController],
       imports: [
         ActionsModule,
         AuthModule,
         DatabaseModule.forRoot({ url: config.DATABASE_URL }),
         FleetModule,
+        HealthModule,
         LiveModule,
         MessagingModule.forRoot({
           serviceName: 'ops-console',

@@ -1,7 +1,13 @@
-import { Controller, Get, HttpException, HttpStatus, Inject, Module } from '@nestjs/common';
+import { Controller, Get, HttpException, HttpStatus, Inject, Module, SetMetadata } from '@nestjs/common';
 
 import { PRISMA_CLIENT, type PrismaClient } from '@seedship/db';
 import { JETSTREAM_BUS, type JetStreamBus } from '@seedship/messaging';
+
+/**
+ * Metadata marking a route as open to anyone (probes carry no credentials). A service with an auth
+ * guard lets such routes through; the ops console's guard uses this key for its own public routes too.
+ */
+export const PUBLIC_ROUTE = 'seedship:public-route';
 
 /** A dependency that does not answer within this long counts as down: probes must not hang. */
 const CHECK_TIMEOUT_MS = 2_000;
@@ -31,6 +37,7 @@ async function check(probe: () => Promise<unknown>): Promise<CheckResult> {
  * that can do the work.
  */
 @Controller('health')
+@SetMetadata(PUBLIC_ROUTE, true)
 class HealthController {
   constructor(
     @Inject(PRISMA_CLIENT) private readonly prisma: PrismaClient,

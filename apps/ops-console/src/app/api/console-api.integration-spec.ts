@@ -236,7 +236,8 @@ describe('ops-console API over a demo fleet', () => {
       '/api/overview',
       '/api/session',
       '/api/shipments',
-      '/healthz',
+      '/health/live',
+      '/health/ready',
     ]);
     const overview = document.paths['/api/overview']?.['get'] as { responses: Record<string, { content: Record<string, { schema: { properties: Record<string, unknown> } }> }> };
     expect(Object.keys(overview.responses['200']?.content['application/json']?.schema.properties ?? {})).toContain('bytes');

@@ -1,9 +1,11 @@
 import { SetMetadata, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 
+import { PUBLIC_ROUTE } from '@seedship/health';
+
 import { type Principal, type Role } from './principal';
 
 export const REQUIRED_ROLE = 'seedship:required-role';
-export const PUBLIC_ROUTE = 'seedship:public-route';
+export { PUBLIC_ROUTE };
 
 /** The weakest role allowed to call the route (default: viewer, i.e. anyone signed in). */
 export const RequireRole = (role: Role) => SetMetadata(REQUIRED_ROLE, role);
