@@ -5,3 +5,4 @@ export { startNodeService, type NodeServiceOptions, type NodeServiceProcess } fr
 export { createTestDatabase, createTestNamespace, testServices, type TestDatabase } from './lib/test-services';
 export { WINDOWS_BITLOCKER_ARCHIVE, sampleJobData } from './lib/fixtures';
 export { captureLogger } from './lib/capture-logger';
+export { type DemoFleet, randomRecoveryPassword, seedDemoFleet } from './lib/demo-fleet';

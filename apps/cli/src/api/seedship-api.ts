@@ -43,44 +43,72 @@ interface ErrorBody {
   details?: unknown;
 }
 
+/** One HTTP API the CLI talks to, described for the messages a person reads when it fails. */
+export interface ApiTarget {
+  readonly baseUrl: string;
+  /** e.g. "the Seedship API", "the ops console". */
+  readonly name: string;
+  /** Where its URL is set, e.g. "--api or SEEDSHIP_API_URL". */
+  readonly urlSettings: string;
+  /** The service that should be answering there. */
+  readonly service: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
 /**
- * The HTTP client every command uses. Commands for other parts (jobs, drives, nodes) add their own typed
- * wrappers on top of `request`, as ShippingApi does.
+ * One JSON request: the parsed body on 2xx, ApiError with the service's code and message otherwise, and a
+ * CliError naming the URL and where to set it when nothing answers there.
+ */
+export async function requestJson(target: ApiTarget, method: 'GET' | 'PUT' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(`${target.baseUrl}${path}`, {
+      method,
+      headers: { accept: 'application/json', ...target.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch (error) {
+    const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    throw new CliError(`Cannot reach ${target.name} at ${target.baseUrl} (${reason}); check ${target.urlSettings}, and that ${target.service} is running.`);
+  }
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    throw new CliError(`${capitalize(target.name)} at ${target.baseUrl} answered ${method} ${path} with ${response.status} and a body that is not JSON; is that URL ${target.name}?`);
+  }
+  if (!response.ok) {
+    const error = (parsed ?? {}) as ErrorBody;
+    throw new ApiError(
+      response.status,
+      typeof error.error === 'string' ? error.error : `HTTP_${response.status}`,
+      typeof error.message === 'string' ? error.message : `${method} ${path} failed with HTTP ${response.status}.`,
+      typeof error.details === 'object' && error.details !== null ? (error.details as Record<string, unknown>) : {},
+    );
+  }
+  return parsed;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * The client of the Seedship API (shipping-tracker). The ops console has its own (ConsoleApi), with a
+ * bearer token.
  */
 export class SeedshipApi {
+  private readonly target: ApiTarget;
+
   constructor(
     readonly baseUrl: string,
-    private readonly user: string,
-  ) {}
+    user: string,
+  ) {
+    this.target = { baseUrl, name: 'the Seedship API', urlSettings: '--api or SEEDSHIP_API_URL', service: 'shipping-tracker', headers: { 'x-seedship-user': user } };
+  }
 
   async request<T>(method: 'GET' | 'PUT' | 'POST', path: string, body?: unknown): Promise<T> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.baseUrl}${path}`, {
-        method,
-        headers: { accept: 'application/json', 'x-seedship-user': this.user, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch (error) {
-      const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-      throw new CliError(`Cannot reach the Seedship API at ${this.baseUrl} (${reason}); check --api or SEEDSHIP_API_URL, and that shipping-tracker is running.`);
-    }
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      throw new CliError(`The Seedship API at ${this.baseUrl} answered ${method} ${path} with ${response.status} and a body that is not JSON; is that URL the Seedship API?`);
-    }
-    if (!response.ok) {
-      const error = (parsed ?? {}) as ErrorBody;
-      throw new ApiError(
-        response.status,
-        typeof error.error === 'string' ? error.error : `HTTP_${response.status}`,
-        typeof error.message === 'string' ? error.message : `${method} ${path} failed with HTTP ${response.status}.`,
-        typeof error.details === 'object' && error.details !== null ? (error.details as Record<string, unknown>) : {},
-      );
-    }
-    return parsed as T;
+    return (await requestJson(this.target, method, path, body)) as T;
   }
 }

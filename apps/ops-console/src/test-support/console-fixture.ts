@@ -3,10 +3,9 @@ import { join } from 'node:path';
 
 import { type PrismaClient, createPrismaClient } from '@seedship/db';
 import { JetStreamBus } from '@seedship/messaging';
-import { WORKSPACE_ROOT, captureLogger, createTestDatabase, createTestNamespace, testServices, type TestDatabase } from '@seedship/testing';
+import { WORKSPACE_ROOT, captureLogger, createTestDatabase, createTestNamespace, seedDemoFleet, testServices, type DemoFleet, type TestDatabase } from '@seedship/testing';
 
 import { sha256Hex } from '../app/auth/credentials';
-import { type DemoFleet, seedDemoFleet } from './demo-fleet';
 import { type ServiceProcess, startServiceProcess } from './service-process';
 
 export const TOKENS = {

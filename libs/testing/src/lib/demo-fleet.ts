@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 
 import { type PrismaClient } from '@seedship/db';
 import { MasterKey, encryptSecret, recoveryPasswordContext } from '@seedship/secrets';
-import { sampleJobData } from '@seedship/testing';
+import { sampleJobData } from './fixtures';
 
 const TB = 1_000_000_000_000n;
 const GB = 1_000_000_000n;
