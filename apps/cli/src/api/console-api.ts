@@ -98,7 +98,8 @@ export class ConsoleApi {
       case 403:
         return new CliError(`Not allowed (${said}) Set a token with that role in SEEDSHIP_TOKEN or pass --token.`, EXIT.refused);
       case 404:
-        return new CliError(`${error.message.replace(/;[^;]*GET \/api\/\S+$/, '.')} ${notFoundHint}`, EXIT.notFound);
+        // The console's hint names its own route; the command's names the seedship command instead.
+        return new CliError([error.message.replace(/;[^;]*GET \/api\/\S+$/, '.'), notFoundHint].filter(Boolean).join(' '), EXIT.notFound);
       default:
         return new CliError(`The ops console refused (${said})`, EXIT.failed);
     }

@@ -44,7 +44,7 @@ export async function listDrives(context: CommandContext, options: DriveListOpti
       ]),
     ),
   );
-  context.stdout.write(pageFooter(page, 'drives'));
+  context.stdout.write(pageFooter(page, 'drive'));
   return 0;
 }
 

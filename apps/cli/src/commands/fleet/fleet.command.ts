@@ -29,7 +29,7 @@ export function registerFleetCommands(program: Command, run: CommandRunner): voi
   withPaging(
     jobs
       .command('list', { isDefault: true })
-      .description('seeding jobs, newest first')
+      .description('seeding jobs, newest first (the default: `seedship jobs --state FAILED`)')
       .option('--state <states>', 'only jobs in these states (comma-separated), e.g. FAILED or SHIPPING,RECEIVED')
       .option('--name <text>', 'only jobs whose import job name contains this'),
   )
@@ -46,7 +46,7 @@ export function registerFleetCommands(program: Command, run: CommandRunner): voi
   withPaging(
     drives
       .command('list', { isDefault: true })
-      .description('drives, newest first')
+      .description('drives, newest first (the default: `seedship drives --job <job>`)')
       .option('--job <job>', 'only the drives of this job (id or import job name)')
       .option('--state <states>', 'only drives in these states (comma-separated), e.g. NEEDS_WIPE_CONFIRMATION')
       .option('--node <name>', 'only drives on this copy node'),

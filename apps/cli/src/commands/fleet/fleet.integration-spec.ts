@@ -209,7 +209,7 @@ describe('seedship status|jobs|drives|nodes (the CLI against the real ops consol
     expect(rowOf(waiting.stdout, 'ST-USED-0042')).toMatch(
       new RegExp(`^ST-USED-0042\\s+NEEDS_WIPE_CONFIRMATION\\s+-\\s+copy-node-a\\s+Bay 3\\s+1\\.00 TB\\s+-\\s+has a GPT partition table with an NTFS partition\\s+${fleet.drives.needsWipe}$`),
     );
-    expect(waiting.stdout).toContain('\n1 drives.\n');
+    expect(waiting.stdout).toContain('\n1 drive.\n');
 
     const byId = await seedship(['drives', '--job', fleet.jobs.shipping, '--json']);
     const page = JSON.parse(byId.stdout) as { items: Array<{ serialNumber: string }> };

@@ -48,7 +48,7 @@ export async function listJobs(context: CommandContext, options: JobListOptions)
   const { page, raw } = await fetchPages(context.console(), '/api/jobs', query, jobPageSchema, options);
   if (options.json) return printJson(context, raw);
   context.stdout.write(renderTable(['JOB', 'STATE', 'STAGED', 'DRIVES READY', 'WRITTEN', 'PACKAGE', 'ARRIVE BY', 'AZURE', 'ID'], page.items.map(jobRow)));
-  context.stdout.write(pageFooter(page, 'jobs'));
+  context.stdout.write(pageFooter(page, 'job'));
   return 0;
 }
 

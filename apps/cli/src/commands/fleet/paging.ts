@@ -46,8 +46,9 @@ export async function fetchPages<T>(
   return { page: { items, total: first.value.total, nextCursor: null }, raw: { items: rawItems, total: first.value.total, nextCursor: null } };
 }
 
-/** The line under a table: how many of how many, and how to get the next page. */
+/** The line under a table: how many of how many, and how to get the next page. `noun` is singular. */
 export function pageFooter(page: Page<unknown>, noun: string): string {
-  if (page.nextCursor === null) return `${page.items.length === page.total ? `${page.total}` : `${page.items.length} (of ${page.total})`} ${noun}.\n`;
-  return `Showing ${page.items.length} of ${page.total} ${noun}. Next page: the same command with --cursor ${page.nextCursor} (or --all for every page).\n`;
+  const nouns = `${noun}${page.total === 1 ? '' : 's'}`;
+  if (page.nextCursor === null) return `${page.items.length === page.total ? `${page.total}` : `${page.items.length} (of ${page.total})`} ${nouns}.\n`;
+  return `Showing ${page.items.length} of ${page.total} ${nouns}. Next page: the same command with --cursor ${page.nextCursor} (or --all for every page).\n`;
 }
