@@ -37,7 +37,7 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
     .description('Seedship operator command line: seed Azure backups by shipping drives')
     .option('--api <url>', 'Seedship API URL (default: SEEDSHIP_API_URL, else http://127.0.0.1:3100)')
     .option('--user <name>', 'who you are, for the job timeline (default: SEEDSHIP_USER, else your login)')
-    .option('--console-url <url>', 'ops console URL (default: SEEDSHIP_CONSOLE_URL, else http://127.0.0.1:3100)')
+    .option('--console-url <url>', 'ops console URL (default: SEEDSHIP_CONSOLE_URL, else http://127.0.0.1:3200)')
     .option('--token <token>', 'ops console bearer token (default: SEEDSHIP_TOKEN; prefer the variable, flags show in the process list)')
     .exitOverride()
     .configureOutput({ writeOut: (text) => environment.stdout.write(text), writeErr: (text) => environment.stderr.write(text) })

@@ -14,6 +14,6 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
   },
-  server: { proxy: { '/api': 'http://127.0.0.1:3100' } },
+  server: { proxy: { '/api': 'http://127.0.0.1:3200' } },
   test: { root: webRoot, include: ['src/**/*.spec.ts'], environment: 'node' },
 });

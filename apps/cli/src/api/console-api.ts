@@ -3,7 +3,7 @@ import { type z } from 'zod';
 import { ApiError, type ApiTarget, CliError, requestJson } from './seedship-api';
 
 /** The ops console's port when it runs locally (apps/ops-console's PORT default). */
-export const DEFAULT_CONSOLE_URL = 'http://127.0.0.1:3100';
+export const DEFAULT_CONSOLE_URL = 'http://127.0.0.1:3200';
 
 /** Exit codes scripts can tell apart (2 is a usage error, as commander's). */
 export const EXIT = { failed: 1, usage: 2, refused: 3, notFound: 4 } as const;

@@ -21,7 +21,7 @@ describe('ops-console configuration', () => {
       { subject: 'ada', role: 'admin', sha256: hash },
       { subject: 'victor', role: 'viewer', sha256: 'ef'.repeat(32) },
     ]);
-    expect([config.PORT, config.SESSION_COOKIE_SECURE, config.WEB_ROOT]).toEqual([3100, true, 'dist/apps/ops-console/web']);
+    expect([config.PORT, config.SESSION_COOKIE_SECURE, config.WEB_ROOT]).toEqual([3200, true, 'dist/apps/ops-console/web']);
   });
 
   it('names each bad token entry without echoing the list, and refuses a missing master key', () => {

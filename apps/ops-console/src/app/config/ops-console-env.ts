@@ -39,7 +39,7 @@ const tokenEntries = z
 export const opsConsoleEnv = defineEnv(
   {
     ...commonEnvShape,
-    PORT: z.string().regex(/^[0-9]+$/, 'must be a TCP port number').transform(Number).default(3100),
+    PORT: z.string().regex(/^[0-9]+$/, 'must be a TCP port number').transform(Number).default(3200),
     CONSOLE_TOKENS: tokenEntries,
     SECRETS_MASTER_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits (openssl rand -hex 32)'),
     SESSION_TTL_SECONDS: z.string().regex(/^[1-9][0-9]*$/, 'must be a positive number of seconds').transform(Number).default(8 * 3600),
