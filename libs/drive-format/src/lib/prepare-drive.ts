@@ -143,27 +143,30 @@ export async function prepareDrive(options: PrepareDriveOptions, onProgress: (pr
     }));
     const plannedManifest = renderManifest({ driveId: target.driveId, credential: options.credential, blobs: placeholder });
     const layout = planVolumeLayout({ volumeBytes: capacity.partitionBytes, sectorSize });
-    // Everything up to here reads; the scratch image is ours. A plan that does not fit fails here too.
-    const scratch = await buildScratchVolume({
-      imagePath: path.join(scratchDir, 'ntfs-metadata.img'),
-      volumeBytes: capacity.ntfsBytes,
-      sectorSize,
-      clusterSize: capacity.clusterSize,
-      partitionStartSector: capacity.partitionOffset / sectorSize,
-      label: target.driveId.slice(0, 32),
-      files: [
-        ...entries.map((entry) => ({ path: entry.filePath, size: entry.blob.size, ...(small.has(entry.filePath) ? { content: small.get(entry.filePath) } : {}) })),
-        { path: MANIFEST_FILE, size: plannedManifest.length },
-      ],
-    });
-    const prepared = await prepareVolume({
-      layout,
-      encryption: options.encryption ?? 'XTS-AES-128',
-      ...(options.recoveryPassword ? { recoveryPassword: options.recoveryPassword } : {}),
-      partitionStartSector: capacity.partitionOffset / sectorSize,
-      sectorsPerCluster: capacity.clusterSize / sectorSize,
-      description: `SEEDSHIP ${target.driveId}`,
-    });
+    // Everything up to here only reads; the scratch image is ours. A plan that does not fit fails here
+    // too. The key stretching of prepareVolume (about a second) runs meanwhile.
+    const [scratch, prepared] = await Promise.all([
+      buildScratchVolume({
+        imagePath: path.join(scratchDir, 'ntfs-metadata.img'),
+        volumeBytes: capacity.ntfsBytes,
+        sectorSize,
+        clusterSize: capacity.clusterSize,
+        partitionStartSector: capacity.partitionOffset / sectorSize,
+        label: target.driveId.slice(0, 32),
+        files: [
+          ...entries.map((entry) => ({ path: entry.filePath, size: entry.blob.size, ...(small.has(entry.filePath) ? { content: small.get(entry.filePath) } : {}) })),
+          { path: MANIFEST_FILE, size: plannedManifest.length },
+        ],
+      }),
+      prepareVolume({
+        layout,
+        encryption: options.encryption ?? 'XTS-AES-128',
+        ...(options.recoveryPassword ? { recoveryPassword: options.recoveryPassword } : {}),
+        partitionStartSector: capacity.partitionOffset / sectorSize,
+        sectorsPerCluster: capacity.clusterSize / sectorSize,
+        description: `SEEDSHIP ${target.driveId}`,
+      }),
+    ]);
 
     const dataBytes = entries.reduce((sum, entry) => sum + (small.has(entry.filePath) ? 0 : entry.blob.size), 0);
     const metadataBytes = scratch.metadataExtents.reduce((sum, extent) => sum + extent.length, 0);
@@ -304,43 +307,28 @@ class EncryptingSink {
   }
 }
 
-/** Streams one blob from staging into its clusters; returns the Base16 MD5 of every block and checks the whole-blob MD5. */
+/**
+ * Streams one blob from staging into its clusters and returns the Base16 MD5 of every block. The
+ * whole-blob MD5 is not computed here (that would be a second MD5 pass over every byte): the
+ * verification pass reads the blob back from the drive and checks it against staging's MD5.
+ */
 async function streamBlob(blob: DriveBlob, file: AllocatedFile, blockSize: number, clusterSize: number, sink: EncryptingSink, meter: ProgressMeter): Promise<string[]> {
   const source = await open(blob.sourcePath, 'r');
   try {
     const hashes: string[] = [];
-    const whole = createHash('md5');
-    let block = createHash('md5');
-    let inBlock = 0;
+    // Whole blocks per chunk, so each block is hashed in one call.
+    const chunkBytes = Math.max(1, Math.floor(CHUNK_BYTES / blockSize)) * blockSize;
     let position = 0;
-    let next: Promise<Buffer> | undefined = readChunk(source, 0, Math.min(CHUNK_BYTES, blob.size), blob);
+    let next: Promise<Buffer> | undefined = readChunk(source, 0, Math.min(chunkBytes, blob.size), blob);
     while (next) {
       const data: Buffer = await next;
       const following: number = position + data.length;
-      next = following < blob.size ? readChunk(source, following, Math.min(CHUNK_BYTES, blob.size - following), blob) : undefined;
-      whole.update(data);
-      for (let at = 0; at < data.length; ) {
-        const take = Math.min(blockSize - inBlock, data.length - at);
-        block.update(data.subarray(at, at + take));
-        inBlock += take;
-        at += take;
-        if (inBlock === blockSize) {
-          hashes.push(block.digest('hex').toUpperCase());
-          block = createHash('md5');
-          inBlock = 0;
-        }
-      }
-      await writeFileData(file.runs, position, padToCluster(data, clusterSize), clusterSize, sink);
+      next = following < blob.size ? readChunk(source, following, Math.min(chunkBytes, blob.size - following), blob) : undefined;
+      const writing = writeFileData(file.runs, position, padToCluster(data, clusterSize), clusterSize, sink);
+      for (let at = 0; at < data.length; at += blockSize) hashes.push(createHash('md5').update(data.subarray(at, at + blockSize)).digest('hex').toUpperCase());
+      await writing;
       meter.advance(data.length);
       position = following;
-    }
-    if (inBlock > 0) hashes.push(block.digest('hex').toUpperCase());
-    const md5 = whole.digest('base64');
-    if (md5 !== blob.md5) {
-      throw new DriveFormatError(
-        DriveFormatErrorCode.SourceMismatch,
-        `The staged file ${blob.sourcePath} for blob ${blob.blobName} has MD5 ${md5}, but staging recorded ${blob.md5}: the staging area is damaged; the drive is incomplete and must be prepared again.`,
-      );
     }
     return hashes;
   } finally {
