@@ -103,13 +103,15 @@ describe('block devices on real loop devices', () => {
     }
   });
 
-  it('attaches the device it was asked for', async () => {
-    const loop = await createLoopDevice({ sizeBytes: 4 * MiB });
-    try {
-      const { stdout } = await run('losetup', ['--noheadings', '--output', 'BACK-FILE', loop.path]);
-      expect(stdout.trim()).toBe(loop.imagePath);
-    } finally {
-      await loop.detach();
+  it('attaches the image it was asked for, with direct I/O when asked', async () => {
+    for (const directIo of [false, true]) {
+      const loop = await createLoopDevice({ sizeBytes: 4 * MiB, directIo });
+      try {
+        const { stdout } = await run('losetup', ['--noheadings', '--output', 'BACK-FILE,DIO', loop.path]);
+        expect(stdout.trim().split(/\s+/)).toEqual([loop.imagePath, directIo ? '1' : '0']);
+      } finally {
+        await loop.detach();
+      }
     }
   });
 });
