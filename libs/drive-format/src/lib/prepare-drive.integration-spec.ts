@@ -132,6 +132,7 @@ describe('prepareDrive on loop devices', () => {
     });
     await expect(prepareDrive({ ...base, blobs: [{ ...good, size: good.size + 1 }] })).rejects.toMatchObject({ code: DriveFormatErrorCode.SourceMismatch });
     await expect(prepareDrive({ ...base, blobs: [{ ...small, md5: good.md5 }] })).rejects.toMatchObject({ code: DriveFormatErrorCode.SourceMismatch });
+    await expect(prepareDrive({ ...base, blobs: [good], signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
     await expectAllZero(device.path, 32 * MiB);
 
     await run('mkntfs', ['--fast', '--force', '--quiet', device.path]);

@@ -66,6 +66,8 @@ export interface PrepareDriveOptions {
   readonly verify?: boolean;
   /** Sector size of an image file; block devices report their own. */
   readonly imageSectorSize?: number;
+  /** Stops the work between chunks (agent shutdown, drive pulled); a drive stopped mid-fill must be prepared again. */
+  readonly signal?: AbortSignal;
 }
 
 /** What the import job's drive list needs, and what was done. */
@@ -98,6 +100,7 @@ const MAX_IN_FLIGHT = 4;
  */
 export async function prepareDrive(options: PrepareDriveOptions, onProgress: (progress: DriveProgress) => void = () => undefined): Promise<PreparedDrive> {
   const meter = new ProgressMeter(onProgress);
+  options.signal?.throwIfAborted();
   checkInput(options);
   const target = await openDriveTarget(options.device, {
     ...(options.driveId !== undefined ? { driveId: options.driveId } : {}),
@@ -168,6 +171,7 @@ export async function prepareDrive(options: PrepareDriveOptions, onProgress: (pr
       }),
     ]);
 
+    options.signal?.throwIfAborted();
     const dataBytes = entries.reduce((sum, entry) => sum + (small.has(entry.filePath) ? 0 : entry.blob.size), 0);
     const metadataBytes = scratch.metadataExtents.reduce((sum, extent) => sum + extent.length, 0);
     meter.phase('writing', dataBytes + metadataBytes + plannedManifest.length);
@@ -182,7 +186,7 @@ export async function prepareDrive(options: PrepareDriveOptions, onProgress: (pr
         if (!allocated) throw new DriveFormatError(DriveFormatErrorCode.ToolFailed, `${entry.filePath} is missing from the scratch volume.`);
         const hashes = small.has(entry.filePath)
           ? blockHashes(small.get(entry.filePath) ?? Buffer.alloc(0), entry.blockSize)
-          : await streamBlob(entry.blob, allocated, entry.blockSize, scratch.clusterSize, sink, meter);
+          : await streamBlob(entry.blob, allocated, entry.blockSize, scratch.clusterSize, sink, meter, options.signal);
         blobs.push({
           blobPath: entry.blobPath,
           filePath: entry.filePath,
@@ -202,6 +206,7 @@ export async function prepareDrive(options: PrepareDriveOptions, onProgress: (pr
       meter.advance(manifest.length);
       await sink.drain();
       bytesWritten += sink.bytesWritten;
+      options.signal?.throwIfAborted();
       await device.sync();
 
       meter.phase('finishing', 0);
@@ -312,7 +317,15 @@ class EncryptingSink {
  * whole-blob MD5 is not computed here (that would be a second MD5 pass over every byte): the
  * verification pass reads the blob back from the drive and checks it against staging's MD5.
  */
-async function streamBlob(blob: DriveBlob, file: AllocatedFile, blockSize: number, clusterSize: number, sink: EncryptingSink, meter: ProgressMeter): Promise<string[]> {
+async function streamBlob(
+  blob: DriveBlob,
+  file: AllocatedFile,
+  blockSize: number,
+  clusterSize: number,
+  sink: EncryptingSink,
+  meter: ProgressMeter,
+  signal: AbortSignal | undefined,
+): Promise<string[]> {
   const source = await open(blob.sourcePath, 'r');
   try {
     const hashes: string[] = [];
@@ -321,6 +334,7 @@ async function streamBlob(blob: DriveBlob, file: AllocatedFile, blockSize: numbe
     let position = 0;
     let next: Promise<Buffer> | undefined = readChunk(source, 0, Math.min(chunkBytes, blob.size), blob);
     while (next) {
+      signal?.throwIfAborted();
       const data: Buffer = await next;
       const following: number = position + data.length;
       next = following < blob.size ? readChunk(source, following, Math.min(chunkBytes, blob.size - following), blob) : undefined;
