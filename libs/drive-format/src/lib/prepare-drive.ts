@@ -426,10 +426,10 @@ function blockHashes(content: Buffer, blockSize: number): string[] {
 }
 
 async function readSmallSource(blob: DriveBlob): Promise<Buffer> {
-  const content = Buffer.alloc(blob.size);
   const handle = await open(blob.sourcePath, 'r');
+  let content: Buffer;
   try {
-    await readChunkInto(handle, content, blob);
+    content = await readChunk(handle, 0, blob.size, blob);
   } finally {
     await handle.close();
   }
@@ -441,11 +441,6 @@ async function readSmallSource(blob: DriveBlob): Promise<Buffer> {
     );
   }
   return content;
-}
-
-async function readChunkInto(handle: FileHandle, buffer: Buffer, blob: DriveBlob): Promise<void> {
-  const data = await readChunk(handle, 0, buffer.length, blob);
-  data.copy(buffer);
 }
 
 const CONTAINER_NAME = /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/;

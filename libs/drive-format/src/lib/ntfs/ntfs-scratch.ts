@@ -257,6 +257,7 @@ async function withNtfs3gMount(imagePath: string, fn: (mountDir: string) => Prom
   void exited.then((code) => {
     exitCode = code;
   });
+  let failure: Error | undefined;
   try {
     // ntfs-3g has mounted when the kernel lists the mount point.
     for (let waited = 0; !(await isMounted(mountDir)); waited += 20) {
@@ -266,15 +267,16 @@ async function withNtfs3gMount(imagePath: string, fn: (mountDir: string) => Prom
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     await fn(mountDir);
-  } finally {
-    if (await isMounted(mountDir)) await tool('umount', [mountDir]);
-    const code = await exited;
-    await rm(mountDir, { recursive: true, force: true });
-    if (code !== 0 && code !== null) {
-      // eslint-disable-next-line no-unsafe-finally
-      throw new DriveFormatError(DriveFormatErrorCode.ToolFailed, `ntfs-3g exited with ${code}: ${stderr.trim()}`);
-    }
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
   }
+  if (await isMounted(mountDir)) await tool('umount', [mountDir]);
+  else if (exitCode === undefined) child.kill();
+  const code = await exited;
+  await rm(mountDir, { recursive: true, force: true });
+  if (failure !== undefined) throw failure;
+  // Only after ntfs-3g has exited is everything it wrote in the image.
+  if (code !== 0 && code !== null) throw new DriveFormatError(DriveFormatErrorCode.ToolFailed, `ntfs-3g exited with ${code}: ${stderr.trim()}`);
 }
 
 async function isMounted(mountDir: string): Promise<boolean> {
