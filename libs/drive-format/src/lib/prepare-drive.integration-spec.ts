@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -105,6 +105,25 @@ describe('prepareDrive on loop devices', () => {
     expect(md5Base64(await ntfsCat(decrypted, '/Blobs/000001.bin'))).toBe(blobs[0]?.md5);
     expect(md5Base64(await ntfsCat(decrypted, '/Blobs/000002.bin'))).toBe(blobs[1]?.md5);
     await rm(decrypted);
+  });
+
+  it('prepares a plain image file as a drive, with blocks larger than one read', async () => {
+    const image = path.join(work, 'drive.img');
+    await writeFile(image, '');
+    await truncate(image, 64 * MiB);
+    const blobs = [await blobFile('image/a.bin', randomBytes(17 * MiB + 3))];
+    const prepared = await prepareDrive({ device: image, driveId: 'IMAGE-1', container: 'seedjob', blobs, credential: { storageAccountKey: 'a2V5' }, blockBytes: 16 * MiB, threads: 0 });
+    expect(prepared.verification).toMatchObject({ ok: true, blocksChecked: 2 });
+    const decrypted = path.join(work, 'decrypted-image.img');
+    await decryptWithDislocker(image, prepared.capacity.partitionOffset, prepared.recoveryPassword.toString(), decrypted);
+    const manifest = parseManifest((await ntfsCat(decrypted, '/DriveManifest.xml')).toString('utf8'));
+    const content = await ntfsCat(decrypted, '/Blobs/000001.bin');
+    expect(manifest.blobs[0]?.blocks.map((block) => [block.offset, block.length, block.hash])).toEqual([
+      [0, 16 * MiB, md5Hex(content.subarray(0, 16 * MiB))],
+      [16 * MiB, MiB + 3, md5Hex(content.subarray(16 * MiB))],
+    ]);
+    await rm(decrypted);
+    await rm(image);
   });
 
   it('refuses a drive too small for its plan before writing anything', async () => {

@@ -329,8 +329,11 @@ async function streamBlob(
   const source = await open(blob.sourcePath, 'r');
   try {
     const hashes: string[] = [];
-    // Whole blocks per chunk, so each block is hashed in one call.
-    const chunkBytes = Math.max(1, Math.floor(CHUNK_BYTES / blockSize)) * blockSize;
+    // Whole blocks per chunk where blocks are small, so each block is hashed in one call; chunks stay
+    // 8 MiB for larger blocks (blobs beyond 195 GiB), whose hash then runs across chunks.
+    const chunkBytes = blockSize <= CHUNK_BYTES ? Math.floor(CHUNK_BYTES / blockSize) * blockSize : CHUNK_BYTES;
+    let block = createHash('md5');
+    let inBlock = 0;
     let position = 0;
     let next: Promise<Buffer> | undefined = readChunk(source, 0, Math.min(chunkBytes, blob.size), blob);
     while (next) {
@@ -339,11 +342,22 @@ async function streamBlob(
       const following: number = position + data.length;
       next = following < blob.size ? readChunk(source, following, Math.min(chunkBytes, blob.size - following), blob) : undefined;
       const writing = writeFileData(file.runs, position, padToCluster(data, clusterSize), clusterSize, sink);
-      for (let at = 0; at < data.length; at += blockSize) hashes.push(createHash('md5').update(data.subarray(at, at + blockSize)).digest('hex').toUpperCase());
+      for (let at = 0; at < data.length; ) {
+        const take = Math.min(blockSize - inBlock, data.length - at);
+        block.update(data.subarray(at, at + take));
+        inBlock += take;
+        at += take;
+        if (inBlock === blockSize) {
+          hashes.push(block.digest('hex').toUpperCase());
+          block = createHash('md5');
+          inBlock = 0;
+        }
+      }
       await writing;
       meter.advance(data.length);
       position = following;
     }
+    if (inBlock > 0) hashes.push(block.digest('hex').toUpperCase());
     return hashes;
   } finally {
     await source.close();
