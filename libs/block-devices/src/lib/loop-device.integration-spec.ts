@@ -10,7 +10,7 @@ import { BlockDeviceErrorCode } from './block-device-error';
 import { deviceUsage, findSignatures } from './device-usage';
 import { checkDriveWritable, openDriveTarget } from './drive-target';
 import { createLoopDevice, withLoopDevice } from './loop-device';
-import { RawDevice } from './raw-device';
+import { RawDevice, dropCachedPages } from './raw-device';
 import { identifyBlockDevice } from './sysfs-identity';
 
 const run = promisify(execFile);
@@ -78,6 +78,7 @@ describe('block devices on real loop devices', () => {
         const data = Buffer.alloc(8192, 0xa5);
         await device.write(4096, data);
         await device.sync();
+        await dropCachedPages(loop.path);
         expect((await device.read(4096, 8192)).equals(data)).toBe(true);
         await expect(device.write(512, Buffer.alloc(4096))).rejects.toMatchObject({ code: BlockDeviceErrorCode.Unaligned });
         await expect(device.read(0, 1000)).rejects.toMatchObject({ code: BlockDeviceErrorCode.Unaligned });

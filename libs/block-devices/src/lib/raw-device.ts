@@ -1,6 +1,10 @@
-import { type FileHandle, open, readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { type FileHandle, open, readFile, stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
 
 import { BlockDeviceError, BlockDeviceErrorCode } from './block-device-error';
+
+const run = promisify(execFile);
 
 export interface RawDeviceOptions {
   /** Every offset and length must be a multiple of this (the drive's logical sector size). */
@@ -95,4 +99,18 @@ async function blockDeviceSize(handle: FileHandle): Promise<number> {
   const minor = (rdev & 0xff) | ((rdev >> 12) & 0xfff00);
   const sectors = await readFile(`/sys/dev/block/${major}:${minor}/size`, 'utf8');
   return Number(sectors.trim()) * 512;
+}
+
+/**
+ * Flushes a block device's buffers and drops its cached pages (BLKFLSBUF, via `blockdev --flushbufs`), so
+ * that the next read comes from the medium: a read-back that hits the page cache proves nothing about
+ * the drive. Image files are left alone (their cache belongs to the filesystem holding them).
+ */
+export async function dropCachedPages(devicePath: string): Promise<void> {
+  if (!(await stat(devicePath)).isBlockDevice()) return;
+  try {
+    await run('blockdev', ['--flushbufs', devicePath]);
+  } catch (error) {
+    throw new BlockDeviceError(BlockDeviceErrorCode.ShortIo, `blockdev could not flush ${devicePath}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

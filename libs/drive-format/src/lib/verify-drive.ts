@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 
 import { BitLockerError, BitLockerVolume } from '@seedship/bitlocker';
+import { dropCachedPages } from '@seedship/block-devices';
 
 import { driveHeaderHash as computeDriveHeaderHash } from './drive-header-hash';
 import { DriveFormatError } from './drive-format-error';
@@ -40,7 +41,8 @@ export interface VerificationReport {
 }
 
 /**
- * Reads a prepared drive back the way the datacenter will: finds the partition, unlocks BitLocker with
+ * Reads a prepared drive back the way the datacenter will, from the medium (the device's cached pages
+ * are dropped first): finds the partition, unlocks BitLocker with
  * the recovery password (all three metadata copies must pass their CRC-32 and SHA-256 checks), finds
  * the manifest in NTFS, checks its MD5, and then checks every blob file's size and every block's MD5
  * against the manifest (and every blob's MD5 against staging's, when given).
@@ -64,6 +66,8 @@ export async function verifyDrive(options: VerifyDriveOptions, onProgress: (prog
     ...extra,
   });
 
+  // Read the medium, not what the page cache still holds from writing.
+  await dropCachedPages(options.device);
   const head = Buffer.alloc(PARTITION_ALIGNMENT + sectorSize);
   const raw = await open(options.device, 'r');
   try {
