@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 
-import { BitLockerError, BitLockerVolume } from '@seedship/bitlocker';
+import { BitLockerError, BitLockerVolume, XtsWorkerPool } from '@seedship/bitlocker';
 import { dropCachedPages } from '@seedship/block-devices';
 
 import { driveHeaderHash as computeDriveHeaderHash } from './drive-header-hash';
@@ -26,6 +26,8 @@ export interface VerifyDriveOptions {
   readonly sectorSize?: number;
   /** When given, exactly these blobs must be on the drive, with these sizes and whole-blob MD5s (Base64). */
   readonly expectedBlobs?: readonly { blobPath: string; size: number; md5: string }[];
+  /** Decryption threads; default one per core. 0 decrypts on the calling thread. */
+  readonly threads?: number;
 }
 
 export interface VerificationReport {
@@ -84,9 +86,12 @@ export async function verifyDrive(options: VerifyDriveOptions, onProgress: (prog
     }
 
     let volume: BitLockerVolume;
+    // Decryption runs on worker threads while this thread hashes the previous block.
+    const pool = options.threads === 0 ? undefined : new XtsWorkerPool(options.threads);
     try {
-      volume = await BitLockerVolume.open(options.device, { volumeOffset: partition.partitionOffset });
+      volume = await BitLockerVolume.open(options.device, { volumeOffset: partition.partitionOffset, ...(pool ? { pool } : {}) });
     } catch (error) {
+      await pool?.close();
       problems.push(`the partition is not a readable BitLocker volume: ${describe(error)}`);
       return report({ driveHeaderHash: headerHash });
     }
@@ -134,8 +139,17 @@ export async function verifyDrive(options: VerifyDriveOptions, onProgress: (prog
         if (file.dataSize !== blob.length) problems.push(`${blob.blobPath}: ${blob.filePath} has ${file.dataSize} bytes; the manifest says ${blob.length}`);
         const whole = createHash('md5');
         let covered = 0;
-        for (const block of blob.blocks) {
-          const bytes = await ntfs.readFileRange(file, block.offset, block.length);
+        const read = (index: number): Promise<Buffer> | undefined => {
+          const block = blob.blocks[index];
+          const pending = block ? ntfs.readFileRange(file, block.offset, block.length) : undefined;
+          // A read started ahead must not become an unhandled rejection if this blob stops early.
+          pending?.catch(() => undefined);
+          return pending;
+        };
+        let next = read(0);
+        for (const [index, block] of blob.blocks.entries()) {
+          const bytes = (await next) ?? Buffer.alloc(0);
+          next = read(index + 1);
           const hash = createHash('md5').update(bytes).digest('hex').toUpperCase();
           if (bytes.length !== block.length || hash !== block.hash) {
             problems.push(`${blob.blobPath}: block at offset ${block.offset} (${block.length} bytes) of ${blob.filePath} has MD5 ${hash}; the manifest says ${block.hash}`);
@@ -162,6 +176,7 @@ export async function verifyDrive(options: VerifyDriveOptions, onProgress: (prog
       throw error;
     } finally {
       await volume.close();
+      await pool?.close();
     }
   } finally {
     await raw.close();
