@@ -68,7 +68,7 @@ export function blockId(index: number): string {
  * allocated first and filled last.
  */
 export function renderManifest(manifest: DriveManifest): Buffer {
-  const lines = [
+  const head = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<DriveManifest Version="${MANIFEST_VERSION}">`,
     '  <Drive>',
@@ -77,13 +77,11 @@ export function renderManifest(manifest: DriveManifest): Buffer {
       ? `    <StorageAccountKey>${escapeXml(manifest.credential.storageAccountKey)}</StorageAccountKey>`
       : `    <ContainerSas>${escapeXml(manifest.credential.containerSas)}</ContainerSas>`,
     '    <BlobList>',
-    ...manifest.blobs.map(renderBlob),
-    '    </BlobList>',
-    '  </Drive>',
-    '</DriveManifest>',
     '',
-  ];
-  const text = Buffer.from(lines.join('\r\n'), 'utf8');
+  ].join('\r\n');
+  const tail = ['    </BlobList>', '  </Drive>', '</DriveManifest>', ''].join('\r\n');
+  // One buffer per blob: a full drive's manifest (hundreds of MB) would not fit in one JS string.
+  const text = Buffer.concat([Buffer.from(head, 'utf8'), ...manifest.blobs.map((blob) => Buffer.from(`${renderBlob(blob)}\r\n`, 'utf8')), Buffer.from(tail, 'utf8')]);
   if (text.length >= MIN_MANIFEST_BYTES) return text;
   // Whitespace after the root element is allowed by XML and ignored by every parser.
   return Buffer.concat([text, Buffer.alloc(MIN_MANIFEST_BYTES - text.length - 2, 0x20), Buffer.from('\r\n')]);
