@@ -5,15 +5,17 @@ import { RecoveryPassword } from '@seedship/domain';
 import { ccmUnwrap } from './aes-ccm';
 import { BitLockerError, BitLockerErrorCode } from './bitlocker-error';
 import { EntryType, ValueType, parseKeyDatum } from './datum';
-import { type SectorCipher, createSectorCipher, methodName } from './encryption-method';
+import { EncryptionMethod, type SectorCipher, createSectorCipher, methodName } from './encryption-method';
 import { filetimeToDate } from './filetime';
 import { BOOT_REGION_BYTES } from './layout';
 import { METADATA_REGION_SIZE, type ParsedMetadataBlock, checkCrc, checkHash, parseMetadataRegion } from './metadata-block';
 import { Protection, type VmkEntryInfo, describeVmk, protectionName, stretchFor, unwrapVmk } from './protectors';
 import { type ParsedVolumeHeader, parseVolumeHeader } from './volume-header';
 import { type VolumeHeaderEntry, parseVolumeHeaderEntry } from './volume-header-entry';
+import { type XtsWorkerPool } from './xts-worker-pool';
 
 const USED_SPACE_ONLY_FLAG = 0x40;
+const POOL_MIN_BYTES = 64 * 1024;
 
 export type UnlockSecret = { recoveryPassword: RecoveryPassword | string } | { password: string };
 
@@ -38,6 +40,9 @@ export interface ProtectorInfo {
 export class BitLockerVolume {
   private cipher: SectorCipher | undefined;
   private unlockedVmk: Buffer | undefined;
+  /** XTS volumes read through a worker pool: the sector key, kept only while the volume is open. */
+  private xtsKey: Buffer | undefined;
+  private pool: XtsWorkerPool | undefined;
 
   private constructor(
     private readonly file: PositionedFile,
@@ -48,8 +53,12 @@ export class BitLockerVolume {
     private metadataBlock: ParsedMetadataBlock,
   ) {}
 
-  /** `volumeOffset`: where the volume (partition) starts inside the file or device; default 0. */
-  static async open(path: string, options: { volumeOffset?: number } = {}): Promise<BitLockerVolume> {
+  /**
+   * `volumeOffset`: where the volume (partition) starts inside the file or device; default 0.
+   * `pool`: decrypt large XTS reads on these worker threads (the caller owns and closes the pool), so
+   * that a read-back can hash on the calling thread while the next range is decrypted.
+   */
+  static async open(path: string, options: { volumeOffset?: number; pool?: XtsWorkerPool } = {}): Promise<BitLockerVolume> {
     const handle = await open(path, 'r');
     const file = new PositionedFile(handle, options.volumeOffset ?? 0);
     try {
@@ -80,7 +89,9 @@ export class BitLockerVolume {
           `No metadata copy of ${path} is intact: ${status.map((s) => s.crc).join(' ')}`,
         );
       }
-      return new BitLockerVolume(file, path, header, status, blocks, usable);
+      const volume = new BitLockerVolume(file, path, header, status, blocks, usable);
+      volume.pool = options.pool;
+      return volume;
     } catch (error) {
       await file.close();
       throw error;
@@ -198,6 +209,9 @@ export class BitLockerVolume {
     this.unlockedVmk = vmk;
     try {
       this.cipher = createSectorCipher(chosen.encryptionMethod, fvek.key, this.header.sectorSize);
+      if (chosen.encryptionMethod === EncryptionMethod.XtsAes128 || chosen.encryptionMethod === EncryptionMethod.XtsAes256) {
+        this.xtsKey = Buffer.from(fvek.key.subarray(0, chosen.encryptionMethod === EncryptionMethod.XtsAes128 ? 32 : 64));
+      }
     } catch (error) {
       // Unlocked and verified, but the sectors use a method this library does not decrypt.
       if (!(error instanceof BitLockerError && error.code === BitLockerErrorCode.UnsupportedMethod)) throw error;
@@ -260,7 +274,10 @@ export class BitLockerVolume {
       );
       const n = nextBoundary - position;
       const raw = await readExactly(this.file, position, n);
-      (position < encryptedEnd ? cipher.decrypt(raw, position / bps) : raw).copy(out, position - offset);
+      // Small reads (MFT records, headers) are not worth a trip to a worker thread.
+      const onPool = this.pool && this.xtsKey && raw.length >= POOL_MIN_BYTES;
+      const plain = position >= encryptedEnd ? raw : onPool && this.pool && this.xtsKey ? await this.pool.decrypt(this.xtsKey, raw, position / bps, bps) : cipher.decrypt(raw, position / bps);
+      plain.copy(out, position - offset);
       position += n;
     }
     return out;
@@ -278,6 +295,8 @@ export class BitLockerVolume {
   }
 
   async close(): Promise<void> {
+    this.xtsKey?.fill(0);
+    this.xtsKey = undefined;
     await this.file.close();
   }
 }

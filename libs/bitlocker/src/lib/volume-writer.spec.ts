@@ -12,6 +12,7 @@ import { planVolumeLayout } from './layout';
 import { METADATA_REGION_SIZE } from './metadata-block';
 import { BitLockerVolume } from './volume-reader';
 import { BitLockerVolumeWriter, encryptVolumeInPlace, prepareVolume } from './volume-writer';
+import { XtsWorkerPool } from './xts-worker-pool';
 
 const VOLUME_BYTES = 12 * 1024 * 1024;
 let dir: string;
@@ -60,6 +61,21 @@ describe('writing a BitLocker volume', () => {
       expect(decrypted.subarray(layout.metadataOffsets[0], layout.metadataOffsets[0] + METADATA_REGION_SIZE).equals(Buffer.alloc(METADATA_REGION_SIZE))).toBe(true);
     } finally {
       await volume.close();
+    }
+  });
+
+  it('reads the same plaintext when decrypting on a worker pool', async () => {
+    const { path, plaintext, layout } = plaintextImage(512);
+    const result = await encryptVolumeInPlace(path, { layout, threads: 0 });
+    const pool = new XtsWorkerPool(2);
+    const volume = await BitLockerVolume.open(path, { pool });
+    try {
+      await volume.unlock({ recoveryPassword: result.recoveryPassword.toString() });
+      expect(firstDifferenceOutsideReserved(await readAll(volume), plaintext, layout)).toBeUndefined();
+      expect((await volume.read(1024 * 1024, 4096)).equals(plaintext.subarray(1024 * 1024, 1024 * 1024 + 4096))).toBe(true);
+    } finally {
+      await volume.close();
+      await pool.close();
     }
   });
 
