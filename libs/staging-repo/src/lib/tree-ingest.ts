@@ -1,7 +1,6 @@
 import { type BigIntStats, type Stats } from 'node:fs';
 import { type FileHandle, lstat, open, readdir, readlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
 
 import { blobNameProblems } from './blob-names';
 import { type FileEntry, type TreeEntry } from './format';
@@ -320,8 +319,7 @@ export async function ingestTree(writer: SnapshotWriter, root: string, options: 
         else await reportReadFailure(relative, read.error);
         return;
       }
-      const content = read.content;
-      const stored = await writer.storeContent(Readable.from([content]));
+      const stored = await writer.storeBuffer(read.content);
       done = await recordRead(relative, read.before, read.after, stored, attempt);
       attempt++;
     }
