@@ -10,7 +10,7 @@ export interface PackDigest {
 }
 
 /** Bytes handed to the worker for hashing at once: a message per small chunk costs more than hashing it. */
-const HASH_STEP_BYTES = 1024 * 1024;
+const HASH_STEP_BYTES = 4 * 1024 * 1024;
 
 // Plain JS so it runs the same under node, jest and the SWC require hook. Synchronous fs: this thread
 // does nothing else, and each call skips a round trip through the libuv pool.

@@ -64,7 +64,13 @@ export interface WriterCounters {
   packBytesWritten: number;
 }
 
-const MAX_INFLIGHT_CHUNKS = 6;
+/**
+ * Compressions queued on the libuv pool at once: bounded in bytes (large chunks) and in count (small
+ * ones). Small chunks need many in flight, or each one waits for a pool round trip, which on a busy
+ * machine is a scheduler wake-up away.
+ */
+const MAX_INFLIGHT_BYTES = 8 * 1024 * 1024;
+const MAX_INFLIGHT_CHUNKS = 64;
 const EMPTY_SHA256 = createHash('sha256').digest('hex');
 
 interface ContentProgress {
@@ -101,6 +107,7 @@ export class SnapshotWriter {
   private readonly entries = new Map<string, TreeEntry>();
   private readonly packs: PackRecord[] = [];
   private inflight: Inflight[] = [];
+  private inflightBytes = 0;
   /** Where each chunk of the pack being filled landed. */
   private packChunks: PackLocation[] = [];
   private packLastSeq = 0;
@@ -287,7 +294,7 @@ export class SnapshotWriter {
   /** Makes everything added so far durable (closes the current pack even if small). */
   async flush(): Promise<void> {
     this.assertOpen();
-    await this.drainInflight(0);
+    await this.drainInflight(true);
     if (this.packChunks.length > 0) await this.commitPack();
     await this.commitInFlight;
     this.throwIfFailed();
@@ -394,13 +401,15 @@ export class SnapshotWriter {
     this.counters.newChunks++;
     this.counters.newRawBytes += chunk.length;
     this.inflight.push({ id, rawLength: chunk.length, seq, stored: compressChunk(chunk, this.repo.config.compression.level) });
-    await this.drainInflight(MAX_INFLIGHT_CHUNKS);
+    this.inflightBytes += chunk.length;
+    await this.drainInflight(false);
   }
 
-  private async drainInflight(limit: number): Promise<void> {
-    while (this.inflight.length > limit) {
+  private async drainInflight(all: boolean): Promise<void> {
+    while (this.inflight.length > 0 && (all || this.inflight.length > MAX_INFLIGHT_CHUNKS || this.inflightBytes > MAX_INFLIGHT_BYTES)) {
       const next = this.inflight.shift();
       if (!next) break;
+      this.inflightBytes -= next.rawLength;
       const stored = await next.stored;
       if (this.packChunks.length === 0) {
         // The buffer this pack goes into was last used two packs ago; that commit must be done.

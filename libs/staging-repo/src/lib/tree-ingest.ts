@@ -354,6 +354,8 @@ export async function ingestTree(writer: SnapshotWriter, root: string, options: 
     let prefetchedUpTo = 0;
     // Reads ahead the small files among the next few entries, up to the next directory.
     const readAhead = (from: number): void => {
+      // Top up in batches (half a window at a time), so reads go to the worker many per message.
+      if (prefetchedUpTo - from > PREFETCH_WINDOW_FILES / 2) return;
       prefetchedUpTo = Math.max(prefetchedUpTo, from);
       while (prefetchedUpTo < names.length && prefetchedUpTo < from + PREFETCH_WINDOW_FILES) {
         const at = prefetchedUpTo;
