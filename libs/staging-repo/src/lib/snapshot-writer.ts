@@ -97,7 +97,9 @@ interface Inflight {
  *   2. then a journal line records the pack (fsynced);
  *   3. only then are the tree entries whose chunks it holds journaled.
  * A restart replays the journal: journaled entries are done and not read again, and packs without a
- * journal line are deleted, so a half-written pack is never counted as staged.
+ * journal line are deleted, so a half-written pack is never counted as staged. Step 1 runs on the
+ * pack committer's worker while the next pack fills (one commit in flight); steps 2 and 3 run on
+ * this thread when it reports the pack durable, through one serialized journal queue.
  */
 export class SnapshotWriter {
   readonly counters: WriterCounters = { bytesRead: 0, chunksRead: 0, newChunks: 0, newRawBytes: 0, packsWritten: 0, packBytesWritten: 0 };
