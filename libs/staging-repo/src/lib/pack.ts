@@ -10,8 +10,32 @@ import { StagingRepoError, StagingRepoErrorCode } from './errors';
 export const PACK_MAGIC = Buffer.from('SEEDPACK', 'ascii');
 export const PACK_END_MAGIC = Buffer.from('SEEDPEND', 'ascii');
 const HEADER_SIZE = PACK_MAGIC.length + 4;
+export const PACK_HEADER_SIZE = HEADER_SIZE;
 const RECORD_SIZE = 32 + 1 + 4 + 4;
 const FOOTER_SIZE = 4 + PACK_END_MAGIC.length;
+
+/** [chunk id, offset in pack, stored length, raw length, compression], as the index records it. */
+export type PackLocation = [string, number, number, number, number];
+
+/** Bytes a pack of these chunks has after its stored chunks: one record per chunk and the footer. */
+export function packTrailerSize(chunks: number): number {
+  return chunks * RECORD_SIZE + FOOTER_SIZE;
+}
+
+/** The trailer that ends a pack holding these chunks (in pack order). */
+export function packTrailer(locations: readonly PackLocation[]): Buffer {
+  const trailer = Buffer.alloc(packTrailerSize(locations.length));
+  locations.forEach(([id, , stored, raw, compression], i) => {
+    const at = i * RECORD_SIZE;
+    trailer.write(id, at, 'hex');
+    trailer.writeUInt8(compression, at + 32);
+    trailer.writeUInt32BE(stored, at + 33);
+    trailer.writeUInt32BE(raw, at + 37);
+  });
+  trailer.writeUInt32BE(locations.length, locations.length * RECORD_SIZE);
+  PACK_END_MAGIC.copy(trailer, locations.length * RECORD_SIZE + 4);
+  return trailer;
+}
 
 export interface PackedChunk {
   readonly id: string;
@@ -47,28 +71,20 @@ export class PackBuilder {
   }
 
   /** The pack's bytes as a list of buffers (written with one writev), and where each chunk landed. */
-  build(): { buffers: Buffer[]; locations: Array<[string, number, number, number, number]> } {
+  build(): { buffers: Buffer[]; locations: PackLocation[] } {
     const header = PackBuilder.header();
-    const trailer = Buffer.alloc(this.chunks.length * RECORD_SIZE + FOOTER_SIZE);
-    const locations: Array<[string, number, number, number, number]> = [];
+    const locations: PackLocation[] = [];
     let offset = HEADER_SIZE;
-    this.chunks.forEach((chunk, i) => {
-      const at = i * RECORD_SIZE;
-      trailer.write(chunk.id, at, 'hex');
-      trailer.writeUInt8(chunk.compression, at + 32);
-      trailer.writeUInt32BE(chunk.data.length, at + 33);
-      trailer.writeUInt32BE(chunk.rawLength, at + 37);
+    for (const chunk of this.chunks) {
       locations.push([chunk.id, offset, chunk.data.length, chunk.rawLength, chunk.compression]);
       offset += chunk.data.length;
-    });
-    trailer.writeUInt32BE(this.chunks.length, this.chunks.length * RECORD_SIZE);
-    PACK_END_MAGIC.copy(trailer, this.chunks.length * RECORD_SIZE + 4);
-    return { buffers: [header, ...this.chunks.map((chunk) => chunk.data), trailer], locations };
+    }
+    return { buffers: [header, ...this.chunks.map((chunk) => chunk.data), packTrailer(locations)], locations };
   }
 }
 
 /** Reads the chunk table of a whole pack, checking its structure. */
-export function readPackTrailer(pack: Buffer): Array<[string, number, number, number, number]> {
+export function readPackTrailer(pack: Buffer): PackLocation[] {
   const fail = (why: string): never => {
     throw new StagingRepoError(StagingRepoErrorCode.INTEGRITY, `Not a valid pack: ${why}.`);
   };
@@ -77,7 +93,7 @@ export function readPackTrailer(pack: Buffer): Array<[string, number, number, nu
   const count = pack.readUInt32BE(pack.length - FOOTER_SIZE);
   const trailerStart = pack.length - FOOTER_SIZE - count * RECORD_SIZE;
   if (trailerStart < HEADER_SIZE) fail('chunk count larger than the pack');
-  const locations: Array<[string, number, number, number, number]> = [];
+  const locations: PackLocation[] = [];
   let offset = HEADER_SIZE;
   for (let i = 0; i < count; i++) {
     const at = trailerStart + i * RECORD_SIZE;

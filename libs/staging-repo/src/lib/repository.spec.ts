@@ -219,4 +219,59 @@ describe('staging repository on a local directory', () => {
     await writeFile(join(source, 'y'), Buffer.alloc(24));
     expect(await scanTree(source)).toEqual({ files: 2, dirs: 1, bytes: 1024 });
   });
+
+  /** Journal lines of an open snapshot, in order. */
+  async function journalLines(repoDir: string, snapshotId: string): Promise<Array<{ t: string; pack?: { chunks: Array<[string]> }; entry?: { chunks?: string[] } }>> {
+    const raw = await readFile(join(repoDir, paths.journal(snapshotId)), 'utf8');
+    return raw
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as { t: string });
+  }
+
+  it('journals an entry only after every pack holding its chunks, while packs are committed in the background', async () => {
+    const source = join(work, 'order-src');
+    await generateCorpus(source, { smallFiles: 200, largeFiles: 4, largeFileBytes: 5 * 1024 * 1024, duplicates: 30 });
+    const repoDir = join(work, 'repo-order');
+    const repo = await StagingRepository.create(repoDir, { packTargetBytes: 1024 * 1024 });
+    const snapshotId = randomUUID();
+    const writer = await repo.startSnapshot({ snapshotId, kind: 'FULL', source });
+    await ingestTree(writer, source);
+    await writer.flush();
+    await writer.close();
+
+    const durable = new Set<string>();
+    let entries = 0;
+    let packs = 0;
+    for (const line of await journalLines(repoDir, snapshotId)) {
+      if (line.t === 'pack') {
+        packs++;
+        for (const [id] of line.pack?.chunks ?? []) durable.add(id);
+      } else if (line.t === 'entry') {
+        entries++;
+        for (const id of line.entry?.chunks ?? []) expect(durable.has(id)).toBe(true);
+      }
+    }
+    expect(packs).toBeGreaterThan(5);
+    expect(entries).toBeGreaterThan(200);
+  });
+
+  it('fails the ingest with the cause when a pack cannot be written, and journals nothing that depends on it', async () => {
+    const repoDir = join(work, 'repo-pack-fails');
+    const repo = await StagingRepository.create(repoDir, { packTargetBytes: 1024 * 1024 });
+    const snapshotId = randomUUID();
+    const writer = await repo.startSnapshot({ snapshotId, kind: 'FULL', source: 'test' });
+    // tmp/ replaced by a file: the background commit cannot create the pack's temporary file.
+    await rm(join(repoDir, 'tmp'), { recursive: true });
+    await writeFile(join(repoDir, 'tmp'), 'not a directory');
+    const content = randomBytes(3 * 1024 * 1024);
+    const attempt = async (): Promise<void> => {
+      const stored = await writer.storeBuffer(content);
+      await writer.addEntry({ type: 'file', path: 'big.bin', mode: 0o644, mtimeMs: 0, size: stored.size, sha256: stored.sha256, chunks: stored.chunks }, stored.requiredSeq);
+      await writer.flush();
+    };
+    await expect(attempt()).rejects.toThrow(/Writing a pack failed: ENOTDIR/);
+    await writer.close();
+    expect((await journalLines(repoDir, snapshotId)).map((line) => line.t)).toEqual(['start']);
+  });
 });

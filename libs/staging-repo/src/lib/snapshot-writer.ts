@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type FileHandle, mkdir, open, readFile, rename, rm, stat, truncate } from 'node:fs/promises';
+import { type FileHandle, open, readFile, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { ChunkSplitter } from './chunk-splitter';
 import { Chunker } from './chunker';
 import { compressChunk, type StoredChunk } from './compression';
 import { fsyncDir, writeAll, writeFileDurably } from './durable-fs';
-import { PackDigester } from './pack-digest';
+import { PackCommitter, packCapacity } from './pack-committer';
 import { StagingRepoError, StagingRepoErrorCode } from './errors';
 import {
   FORMAT_VERSION,
@@ -19,11 +19,14 @@ import {
   type SnapshotStats,
   type TreeEntry,
 } from './format';
-import { PackBuilder } from './pack';
+import { type PackLocation, packTrailer, packTrailerSize } from './pack';
 import { type StagingRepository, type StartSnapshotOptions } from './repository';
 
 /** Bytes of a file or stream: an async iterable (streams), or a read function (files; 0 = end). */
 export type ContentSource = AsyncIterable<Uint8Array> | { read(into: Buffer): Promise<number> };
+
+/** Files are read in segments this large and chunked in place: chunks are views, not copies. */
+const READ_SEGMENT_BYTES = 16 * 1024 * 1024;
 
 export interface StoredContent {
   readonly size: number;
@@ -61,7 +64,13 @@ export interface WriterCounters {
   packBytesWritten: number;
 }
 
-const MAX_INFLIGHT_CHUNKS = 6;
+/**
+ * Compressions queued on the libuv pool at once: bounded in bytes (large chunks) and in count (small
+ * ones). Small chunks need many in flight, or each one waits for a pool round trip, which on a busy
+ * machine is a scheduler wake-up away.
+ */
+const MAX_INFLIGHT_BYTES = 8 * 1024 * 1024;
+const MAX_INFLIGHT_CHUNKS = 64;
 const EMPTY_SHA256 = createHash('sha256').digest('hex');
 
 interface ContentProgress {
@@ -88,7 +97,9 @@ interface Inflight {
  *   2. then a journal line records the pack (fsynced);
  *   3. only then are the tree entries whose chunks it holds journaled.
  * A restart replays the journal: journaled entries are done and not read again, and packs without a
- * journal line are deleted, so a half-written pack is never counted as staged.
+ * journal line are deleted, so a half-written pack is never counted as staged. Step 1 runs on the
+ * pack committer's worker while the next pack fills (one commit in flight); steps 2 and 3 run on
+ * this thread when it reports the pack durable, through one serialized journal queue.
  */
 export class SnapshotWriter {
   readonly counters: WriterCounters = { bytesRead: 0, chunksRead: 0, newChunks: 0, newRawBytes: 0, packsWritten: 0, packBytesWritten: 0 };
@@ -98,15 +109,23 @@ export class SnapshotWriter {
   private readonly entries = new Map<string, TreeEntry>();
   private readonly packs: PackRecord[] = [];
   private inflight: Inflight[] = [];
-  private pack = new PackBuilder();
+  private inflightBytes = 0;
+  /** Where each chunk of the pack being filled landed. */
+  private packChunks: PackLocation[] = [];
   private packLastSeq = 0;
+  /** The pack being made durable while the next one fills (at most one), then journaled. */
+  private commitInFlight: Promise<void> | undefined;
+  /** The first failure of a background commit; every later call reports it. */
+  private failure: Error | undefined;
+  /** Journal appends run one after another, in the order they were asked for. */
+  private journalTail: Promise<void> = Promise.resolve();
   private seq = 0;
   private committedSeq = 0;
   private waiting: Array<{ entry: TreeEntry; requiredSeq: number }> = [];
   private ready: TreeEntry[] = [];
   private sealed = false;
   private splitter: ChunkSplitter | undefined;
-  private readonly digester = new PackDigester();
+  private readonly committer: PackCommitter;
 
   private constructor(
     private readonly repo: StagingRepository,
@@ -116,6 +135,7 @@ export class SnapshotWriter {
     readonly resumedEntries: number,
   ) {
     this.chunker = new Chunker(repo.config.chunker);
+    this.committer = new PackCommitter(packCapacity(repo.config.packTargetBytes, repo.config.chunker.maxSize));
   }
 
   static async start(repo: StagingRepository, options: StartSnapshotOptions): Promise<SnapshotWriter> {
@@ -204,27 +224,70 @@ export class SnapshotWriter {
           this.counters.bytesRead += piece.length;
           await take(splitter.push(piece));
         }
+        await take(splitter.finish());
       } else {
-        for (;;) {
-          const n = await source.read(splitter.writableRegion());
-          if (n === 0) break;
-          this.counters.bytesRead += n;
-          await take(splitter.commit(n));
-        }
+        await this.chunkSegments(source, result);
       }
-      await take(splitter.finish());
     } catch (error) {
       splitter.finish();
       throw error;
     }
+    return this.storedContent(result);
+  }
+
+  /** Like storeContent for content already in memory; the writer may keep views of `content`. */
+  async storeBuffer(content: Buffer): Promise<StoredContent> {
+    this.assertOpen();
+    const result: ContentProgress = { size: 0, chunks: [], requiredSeq: 0 };
+    this.counters.bytesRead += content.length;
+    for (let start = 0; start < content.length; ) {
+      const cut = this.chunker.nextCut(content, start, content.length, true);
+      await this.takeChunk(content.subarray(start, start + cut), result);
+      start += cut;
+    }
+    return this.storedContent(result);
+  }
+
+  private storedContent(result: ContentProgress): StoredContent {
     // A one-chunk file's SHA-256 is its chunk's id: hashed once, not twice.
     const sha256 = result.fileHash ? result.fileHash.digest('hex') : (result.chunks[0] ?? EMPTY_SHA256);
     return { size: result.size, sha256, chunks: result.chunks, requiredSeq: result.requiredSeq };
   }
 
+  /**
+   * Reads into fresh segments and cuts chunks as views of them; only the unfinished tail of a segment
+   * is copied into the next one. Segments are never reused, so a view stays valid for as long as a
+   * compression or a pack still needs it.
+   */
+  private async chunkSegments(source: { read(into: Buffer): Promise<number> }, result: ContentProgress): Promise<void> {
+    let segment = Buffer.allocUnsafe(READ_SEGMENT_BYTES);
+    let start = 0;
+    let end = 0;
+    for (let final = false; !final; ) {
+      if (end === segment.length) {
+        const next = Buffer.allocUnsafe(READ_SEGMENT_BYTES);
+        segment.copy(next, 0, start, end);
+        end -= start;
+        start = 0;
+        segment = next;
+      }
+      const n = await source.read(segment.subarray(end));
+      this.counters.bytesRead += n;
+      end += n;
+      final = n === 0;
+      for (;;) {
+        const cut = this.chunker.nextCut(segment, start, end, final);
+        if (cut === 0) break;
+        await this.takeChunk(segment.subarray(start, start + cut), result);
+        start += cut;
+      }
+    }
+  }
+
   /** Records a tree entry; it is journaled (and so survives a crash) once its chunks are in packs. */
   async addEntry(entry: TreeEntry, requiredSeq = 0): Promise<void> {
     this.assertOpen();
+    this.throwIfFailed();
     if (requiredSeq <= this.committedSeq) this.ready.push(entry);
     else this.waiting.push({ entry, requiredSeq });
     if (this.ready.length >= JOURNAL_BATCH) await this.journalReady();
@@ -233,8 +296,10 @@ export class SnapshotWriter {
   /** Makes everything added so far durable (closes the current pack even if small). */
   async flush(): Promise<void> {
     this.assertOpen();
-    await this.drainInflight(0);
-    if (this.pack.count > 0) await this.commitPack();
+    await this.drainInflight(true);
+    if (this.packChunks.length > 0) await this.commitPack();
+    await this.commitInFlight;
+    this.throwIfFailed();
     await this.journalReady();
   }
 
@@ -242,7 +307,7 @@ export class SnapshotWriter {
   async seal(): Promise<SealResult> {
     await this.flush();
     this.sealed = true;
-    await this.digester.close();
+    await this.committer.close();
     const repo = this.repo;
     const tmp = repo.path('tmp');
 
@@ -298,8 +363,15 @@ export class SnapshotWriter {
   async close(): Promise<void> {
     if (this.sealed) return;
     this.sealed = true;
-    await this.digester.close();
+    // A pack still being committed finishes (or fails) first: the journal must not close under it.
+    await this.commitInFlight;
+    await this.committer.close();
+    await this.journalTail;
     await this.journal.close();
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
   }
 
   private assertOpen(): void {
@@ -307,6 +379,7 @@ export class SnapshotWriter {
   }
 
   private async takeChunk(chunk: Buffer, result: ContentProgress): Promise<void> {
+    this.throwIfFailed();
     if (result.fileHash) {
       result.fileHash.update(chunk);
     } else if (result.firstChunk) {
@@ -330,59 +403,65 @@ export class SnapshotWriter {
     this.counters.newChunks++;
     this.counters.newRawBytes += chunk.length;
     this.inflight.push({ id, rawLength: chunk.length, seq, stored: compressChunk(chunk, this.repo.config.compression.level) });
-    await this.drainInflight(MAX_INFLIGHT_CHUNKS);
+    this.inflightBytes += chunk.length;
+    await this.drainInflight(false);
   }
 
-  private async drainInflight(limit: number): Promise<void> {
-    while (this.inflight.length > limit) {
+  private async drainInflight(all: boolean): Promise<void> {
+    while (this.inflight.length > 0 && (all || this.inflight.length > MAX_INFLIGHT_CHUNKS || this.inflightBytes > MAX_INFLIGHT_BYTES)) {
       const next = this.inflight.shift();
       if (!next) break;
+      this.inflightBytes -= next.rawLength;
       const stored = await next.stored;
-      if (this.pack.count === 0) this.digester.start(PackBuilder.header());
-      this.pack.add({ id: next.id, compression: stored.compression, data: stored.data, rawLength: next.rawLength });
-      this.digester.update(stored.data);
+      if (this.packChunks.length === 0) {
+        // The buffer this pack goes into was last used two packs ago; that commit must be done.
+        await this.commitInFlight;
+        this.throwIfFailed();
+        this.committer.start();
+      }
+      const offset = this.committer.append(stored.data);
+      this.packChunks.push([next.id, offset, stored.data.length, next.rawLength, stored.compression]);
       this.packLastSeq = next.seq;
-      if (this.pack.size >= this.repo.config.packTargetBytes) await this.commitPack();
+      if (this.committer.size + packTrailerSize(this.packChunks.length) >= this.repo.config.packTargetBytes) await this.commitPack();
     }
   }
 
+  /**
+   * Hands the full pack to the committer and returns once the previous commit is done: one commit
+   * is in flight while chunking goes on. Its journal line, and then the entries it completes, are
+   * appended only after the committer reports the pack durable.
+   */
   private async commitPack(): Promise<void> {
     const repo = this.repo;
-    const { buffers, locations } = this.pack.build();
+    const locations = this.packChunks;
     const lastSeq = this.packLastSeq;
-    this.pack = new PackBuilder();
-    // The header and chunks were hashed as they were added; the trailer completes the pack.
-    this.digester.update(buffers[buffers.length - 1] as Buffer);
-    const digest = await this.digester.finish();
-    const id = digest.sha256;
-    const size = buffers.reduce((sum, buffer) => sum + buffer.length, 0);
+    this.packChunks = [];
+    await this.commitInFlight;
+    this.throwIfFailed();
+    const trailer = packTrailer(locations);
+    const size = this.committer.size + trailer.length;
     const tmpPath = join(repo.path('tmp'), `${randomBytes(8).toString('hex')}.pack.partial`);
-    const handle = await open(tmpPath, 'wx');
-    try {
-      await writeAll(handle, buffers);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    const finalPath = repo.path(paths.pack(id));
-    const dir = join(finalPath, '..');
-    await mkdir(dir, { recursive: true });
-    await rename(tmpPath, finalPath);
-    await fsyncDir(dir);
-    const record: PackRecord = { id, size, md5: digest.md5, chunks: locations };
-    await this.appendJournal([{ t: 'pack', pack: record }]);
-    this.packs.push(record);
-    for (const [chunkId] of locations) this.known.set(chunkId, 0);
-    this.committedSeq = lastSeq;
-    this.counters.packsWritten++;
-    this.counters.packBytesWritten += size;
-    const stillWaiting: typeof this.waiting = [];
-    for (const item of this.waiting) {
-      if (item.requiredSeq <= this.committedSeq) this.ready.push(item.entry);
-      else stillWaiting.push(item);
-    }
-    this.waiting = stillWaiting;
-    await this.journalReady();
+    const durable = this.committer.commit(trailer, tmpPath, repo.path('packs'));
+    this.commitInFlight = durable
+      .then(async (digest) => {
+        const record: PackRecord = { id: digest.sha256, size, md5: digest.md5, chunks: locations };
+        await this.appendJournal([{ t: 'pack', pack: record }]);
+        this.packs.push(record);
+        for (const [chunkId] of locations) this.known.set(chunkId, 0);
+        this.committedSeq = lastSeq;
+        this.counters.packsWritten++;
+        this.counters.packBytesWritten += size;
+        const stillWaiting: typeof this.waiting = [];
+        for (const item of this.waiting) {
+          if (item.requiredSeq <= this.committedSeq) this.ready.push(item.entry);
+          else stillWaiting.push(item);
+        }
+        this.waiting = stillWaiting;
+        await this.journalReady();
+      })
+      .catch((error: unknown) => {
+        this.failure ??= error instanceof Error ? error : new Error(String(error));
+      });
   }
 
   private async journalReady(): Promise<void> {
@@ -393,9 +472,15 @@ export class SnapshotWriter {
     for (const entry of ready) this.entries.set(entry.path, entry);
   }
 
-  private async appendJournal(lines: JournalLine[]): Promise<void> {
-    await writeAll(this.journal, [Buffer.from(lines.map((line) => `${JSON.stringify(line)}\n`).join(''))]);
-    await this.journal.datasync();
+  private appendJournal(lines: JournalLine[]): Promise<void> {
+    const bytes = Buffer.from(lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
+    const appended = this.journalTail.then(async () => {
+      await writeAll(this.journal, [bytes]);
+      await this.journal.datasync();
+    });
+    // A failed append fails its caller; the next append still runs after it (and fails the same way).
+    this.journalTail = appended.catch(() => undefined);
+    return appended;
   }
 }
 

@@ -1,11 +1,11 @@
-import { type BigIntStats, type Stats } from 'node:fs';
+import { type Stats } from 'node:fs';
 import { type FileHandle, lstat, open, readdir, readlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
 
 import { blobNameProblems } from './blob-names';
 import { type FileEntry, type TreeEntry } from './format';
 import { type SnapshotWriter, type StoredContent } from './snapshot-writer';
+import { type FileVersion, SmallFileReader, type WholeRead } from './small-file-reader';
 
 /**
  * What happened to an input that was not simply stored. Every kind has one defined behaviour:
@@ -107,10 +107,6 @@ class SourceReadError extends Error {
 const PREFETCH_MAX_FILE_BYTES = 1024 * 1024;
 const PREFETCH_WINDOW_FILES = 32;
 
-/** One whole read of a file: the content between two stats of the open handle, or what failed. */
-type WholeRead =
-  | { readonly ok: true; readonly before: BigIntStats; readonly content: Buffer; readonly after: BigIntStats }
-  | { readonly ok: false; readonly phase: 'open' | 'read'; readonly error: unknown };
 
 /** Maps with at most `limit` calls in flight; results keep the input order. */
 async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -199,7 +195,7 @@ export async function scanTree(root: string, exclude: readonly string[] = []): P
   return { files, dirs, bytes };
 }
 
-function sameVersion(a: BigIntStats, b: BigIntStats): boolean {
+function sameVersion(a: FileVersion, b: FileVersion): boolean {
   return a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.ino === b.ino;
 }
 
@@ -211,6 +207,9 @@ function sameVersion(a: BigIntStats, b: BigIntStats): boolean {
 export async function ingestTree(writer: SnapshotWriter, root: string, options: TreeIngestOptions = {}): Promise<TreeIngestResult> {
   const excluded = new Set((options.exclude ?? []).map((path) => resolve(path)));
   const openFile = options.openFile ?? ((path: string) => open(path, 'r'));
+  // Files opened through a caller's openFile are read through it; otherwise small ones on a worker.
+  const smallFiles = options.openFile ? undefined : new SmallFileReader();
+  const readSmall = (absolute: string): Promise<WholeRead> => (smallFiles ? smallFiles.read(absolute) : readWhole(openFile, absolute));
   const maxAttempts = options.maxReadAttempts ?? 3;
   let files = 0;
   let resumedFiles = 0;
@@ -238,7 +237,7 @@ export async function ingestTree(writer: SnapshotWriter, root: string, options: 
     report(IngestIssueKind.UNREADABLE, relative, `reading it failed (${errorCode(error)}: ${errorText(error)}); it was skipped.`);
 
   /** Records what one read stored; false when the file changed while read and should be read again. */
-  const recordRead = async (relative: string, before: BigIntStats, after: BigIntStats, stored: StoredContent, attempt: number): Promise<boolean> => {
+  const recordRead = async (relative: string, before: FileVersion, after: FileVersion, stored: StoredContent, attempt: number): Promise<boolean> => {
     const changed = !sameVersion(before, after) || stored.size !== Number(after.size);
     if (changed && attempt < maxAttempts) return false;
     const entry: FileEntry = {
@@ -320,8 +319,7 @@ export async function ingestTree(writer: SnapshotWriter, root: string, options: 
         else await reportReadFailure(relative, read.error);
         return;
       }
-      const content = read.content;
-      const stored = await writer.storeContent(Readable.from([content]));
+      const stored = await writer.storeBuffer(read.content);
       done = await recordRead(relative, read.before, read.after, stored, attempt);
       attempt++;
     }
@@ -356,6 +354,8 @@ export async function ingestTree(writer: SnapshotWriter, root: string, options: 
     let prefetchedUpTo = 0;
     // Reads ahead the small files among the next few entries, up to the next directory.
     const readAhead = (from: number): void => {
+      // Top up in batches (half a window at a time), so reads go to the worker many per message.
+      if (prefetchedUpTo - from > PREFETCH_WINDOW_FILES / 2) return;
       prefetchedUpTo = Math.max(prefetchedUpTo, from);
       while (prefetchedUpTo < names.length && prefetchedUpTo < from + PREFETCH_WINDOW_FILES) {
         const at = prefetchedUpTo;
@@ -368,7 +368,7 @@ export async function ingestTree(writer: SnapshotWriter, root: string, options: 
         if (isCommitted(relative, stat.info)) continue;
         prefetches.set(
           at,
-          readWhole(openFile, join(absoluteDir, name)).catch((error: unknown): WholeRead => ({ ok: false, phase: 'read', error })),
+          readSmall(join(absoluteDir, name)).catch((error: unknown): WholeRead => ({ ok: false, phase: 'read', error })),
         );
       }
     };
@@ -423,7 +423,11 @@ export async function ingestTree(writer: SnapshotWriter, root: string, options: 
     }
   };
 
-  await walk(resolve(root), '');
+  try {
+    await walk(resolve(root), '');
+  } finally {
+    await smallFiles?.close();
+  }
   await progress();
   return { files, resumedFiles, bytes, issues };
 }
