@@ -1,6 +1,5 @@
 import {
   type DataBoxCustomerDiskCopyLogDetails,
-  type DataBoxCustomerDiskCopyProgress,
   type DataBoxCustomerDiskJobDetails,
   DataBoxManagementClient,
   type DatacenterAddressLocationResponse,
