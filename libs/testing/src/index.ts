@@ -4,3 +4,8 @@ export { startNatsServerProcess, type NatsServerProcess } from './lib/nats-serve
 export { createTestDatabase, createTestNamespace, testServices, type TestDatabase } from './lib/test-services';
 export { WINDOWS_BITLOCKER_ARCHIVE, sampleJobData } from './lib/fixtures';
 export { captureLogger } from './lib/capture-logger';
+export { startAzurite, type AzuriteProcess } from './lib/azurite-process';
+export { startAzureSimProcess, type AzureSimProcess } from './lib/azure-sim-process';
+export { buildDriveImage, removeDriveImage, type FixtureBlob, type FixtureDrive } from './lib/drive-image-fixture';
+export { createSelfSignedCertificate, type SelfSignedCertificate } from './lib/self-signed-certificate';
+export { simControl, type AzureSimEndpoint, type ControlResponse } from './lib/sim-control';

@@ -5,13 +5,19 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import { WORKSPACE_ROOT, eventually } from '@seedship/testing';
+import {
+  WORKSPACE_ROOT,
+  type AzuriteProcess,
+  type FixtureDrive,
+  buildDriveImage,
+  eventually,
+  removeDriveImage,
+  simControl,
+  startAzurite,
+} from '@seedship/testing';
 
-import { type AzuriteProcess, startAzurite } from '../../test-support/azurite-process';
 import { rawArm } from '../../test-support/raw-arm';
-import { type FixtureDrive, buildDriveImage, removeDriveImage } from '../../test-support/drive-image-fixture';
 import { RETURN_ADDRESS, SUBSCRIPTION, recoveryPasswordFor, storageAccountId } from '../../test-support/fixtures';
-import { simControl } from '../../test-support/sim-control';
 import { type TestAzureSim, startTestAzureSim } from '../../test-support/test-azure-sim';
 import { DATA_BOX_FACTS } from '../arm/spec-facts/data-box-2022-12-01.facts';
 import { IMPORT_EXPORT_FACTS } from '../arm/spec-facts/import-export-2021-01-01.facts';

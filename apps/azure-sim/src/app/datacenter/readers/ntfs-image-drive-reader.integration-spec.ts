@@ -5,9 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import { WINDOWS_BITLOCKER_ARCHIVE } from '@seedship/testing';
+import { WINDOWS_BITLOCKER_ARCHIVE, buildDriveImage, removeDriveImage, type FixtureDrive } from '@seedship/testing';
 
-import { buildDriveImage, removeDriveImage, type FixtureDrive } from '../../../test-support/drive-image-fixture';
 import { DriveReadError } from '../drive-reader';
 
 import { LibBitLockerUnlocker } from './lib-bitlocker-unlocker';

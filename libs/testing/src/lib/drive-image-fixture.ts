@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -9,12 +9,15 @@ import { encryptVolumeInPlace, planVolumeLayout } from '@seedship/bitlocker';
 
 const run = promisify(execFile);
 
-export interface FixtureBlob {
+/**
+ * One blob to put on the drive: a real file (a staged pack, index or manifest from a staging
+ * repository) or, for the simulator's own tests, `length` random bytes.
+ */
+export type FixtureBlob = {
   /** container/name in the storage account. */
   readonly blobPath: string;
-  readonly length: number;
   readonly blockSize: number;
-}
+} & ({ readonly sourceFile: string } | { readonly length: number });
 
 export interface FixtureDrive {
   readonly driveId: string;
@@ -28,7 +31,8 @@ export interface FixtureDrive {
 }
 
 /**
- * Builds a drive image the way the drive-prep tool lays one out (until libs/drive-format does it): an
+ * Builds a drive image the way the drive-prep tool lays one out (until libs/drive-format does it; the
+ * integrator switches tests to libs/drive-format once it lands): an
  * NTFS volume made with mkntfs holding the data files and a WAImportExport v1 drive manifest with an MD5
  * per block, then BitLocker-encrypted in place with libs/bitlocker's writer (unless `encrypt: false`).
  * With `partitioned`, the volume sits in the first MBR partition at 1 MiB, as on a real disk.
@@ -44,7 +48,8 @@ export async function buildDriveImage(options: {
   const partitionStart = options.partitioned ? 2048 : 0;
   const directory = await mkdtemp(path.join(os.tmpdir(), `azure-sim-image-${options.driveId}-`));
   const volume = path.join(directory, 'volume.img');
-  const totalData = options.blobs.reduce((sum, blob) => sum + blob.length, 0);
+  const lengths = await Promise.all(options.blobs.map(async (blob) => ('sourceFile' in blob ? (await stat(blob.sourceFile)).size : blob.length)));
+  const totalData = lengths.reduce((sum, length) => sum + length, 0);
   const volumeSize = Math.max(16 * 1024 * 1024, Math.ceil((totalData * 1.3 + 8 * 1024 * 1024) / 1048576) * 1048576);
   await truncate(await touch(volume), volumeSize);
   const layout = planVolumeLayout({ volumeBytes: volumeSize, sectorSize: 512 });
@@ -55,14 +60,21 @@ export async function buildDriveImage(options: {
   const blobs: { blobPath: string; content: Buffer; md5: Buffer }[] = [];
   const blobXml: string[] = [];
   for (const [index, blob] of options.blobs.entries()) {
-    const content = randomBytes(blob.length);
     const fileName = `blob-${index + 1}.dat`;
-    const local = path.join(directory, fileName);
-    await writeFile(local, content);
+    let content: Buffer;
+    let local: string;
+    if ('sourceFile' in blob) {
+      content = await readFile(blob.sourceFile);
+      local = blob.sourceFile;
+    } else {
+      content = randomBytes(blob.length);
+      local = path.join(directory, fileName);
+      await writeFile(local, content);
+    }
     await run('ntfscp', ['--force', volume, local, `/${fileName}`]);
     const blocks: string[] = [];
-    for (let offset = 0, block = 0; offset < blob.length; offset += blob.blockSize, block += 1) {
-      const length = Math.min(blob.blockSize, blob.length - offset);
+    for (let offset = 0, block = 0; offset < content.length; offset += blob.blockSize, block += 1) {
+      const length = Math.min(blob.blockSize, content.length - offset);
       const hash = createHash('md5').update(content.subarray(offset, offset + length)).digest('hex').toUpperCase();
       const id = Buffer.from(`seedship-block-${String(block).padStart(6, '0')}`).toString('base64');
       blocks.push(`          <Block Offset="${offset}" Length="${length}" Id="${id}" Hash="${hash}" />`);
@@ -72,7 +84,7 @@ export async function buildDriveImage(options: {
         '      <Blob>',
         `        <BlobPath>${blob.blobPath}</BlobPath>`,
         `        <FilePath>\\${fileName}</FilePath>`,
-        `        <Length>${blob.length}</Length>`,
+        `        <Length>${content.length}</Length>`,
         '        <ImportDisposition>overwrite</ImportDisposition>',
         '        <BlockList>',
         ...blocks,
@@ -98,7 +110,7 @@ export async function buildDriveImage(options: {
   const manifestLocal = path.join(directory, 'DriveManifest.xml');
   await writeFile(manifestLocal, manifest);
   await run('ntfscp', ['--force', volume, manifestLocal, '/DriveManifest.xml']);
-  for (const [index] of options.blobs.entries()) await rm(path.join(directory, `blob-${index + 1}.dat`));
+  for (const [index] of options.blobs.entries()) await rm(path.join(directory, `blob-${index + 1}.dat`), { force: true });
   await rm(manifestLocal);
 
   let bitLockerKey: string | undefined;
