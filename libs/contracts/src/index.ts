@@ -8,6 +8,10 @@ export {
 } from './lib/message-contract';
 export { MESSAGE_CATALOG, STREAMS, deadLetterSubject } from './lib/catalog';
 export * from './lib/events/diskprep-job-drives-ready';
+export * from './lib/events/orchestration-incremental-uploaded';
+export * from './lib/events/orchestration-job-azure-status';
+export * from './lib/events/orchestration-job-drives-planned';
+export * from './lib/events/orchestration-job-ship-to';
 export * from './lib/events/seeding-job-seeded';
 export * from './lib/events/seeding-job-state-changed';
 export * from './lib/events/shipping-package-updated';

@@ -1,4 +1,8 @@
 import { DiskPrepJobDrivesReady } from './events/diskprep-job-drives-ready';
+import { OrchestrationIncrementalUploaded } from './events/orchestration-incremental-uploaded';
+import { OrchestrationJobAzureStatus } from './events/orchestration-job-azure-status';
+import { OrchestrationJobDrivesPlanned } from './events/orchestration-job-drives-planned';
+import { OrchestrationJobShipTo } from './events/orchestration-job-ship-to';
 import { SeedingJobSeeded } from './events/seeding-job-seeded';
 import { SeedingJobStateChanged } from './events/seeding-job-state-changed';
 import { ShippingPackageUpdated } from './events/shipping-package-updated';
@@ -9,6 +13,10 @@ import { type MessageContract } from './message-contract';
 /** Every message Seedship's services exchange. A subject appears here exactly once. */
 export const MESSAGE_CATALOG: readonly MessageContract[] = [
   DiskPrepJobDrivesReady,
+  OrchestrationIncrementalUploaded,
+  OrchestrationJobAzureStatus,
+  OrchestrationJobDrivesPlanned,
+  OrchestrationJobShipTo,
   SeedingJobSeeded,
   SeedingJobStateChanged,
   ShippingPackageUpdated,
