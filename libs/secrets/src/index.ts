@@ -1,0 +1,1 @@
+export { SecretBox, SecretBoxError } from './lib/secret-box';
