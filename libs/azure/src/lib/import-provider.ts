@@ -79,7 +79,7 @@ export interface DatacenterAddress {
   readonly countryOrRegion: string;
   readonly phone?: string;
   readonly additionalInformation?: string;
-  readonly supportedCarriers?: readonly string[];
+  readonly supportedCarriers?: string[];
 }
 
 /** One drive of an import job as Azure reports it now (states verbatim). */
