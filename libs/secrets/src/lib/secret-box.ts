@@ -25,11 +25,12 @@ export class SecretBox {
     this.key = key;
   }
 
-  seal(plaintext: string): Buffer {
+  /** A fresh byte array (Prisma's Bytes columns take a Uint8Array backed by its own ArrayBuffer). */
+  seal(plaintext: string): Uint8Array<ArrayBuffer> {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);
+    return new Uint8Array(Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]));
   }
 
   open(sealed: Uint8Array): string {
