@@ -62,7 +62,9 @@ describe.each<Provider>(['IMPORT_EXPORT', 'DATABOX_CUSTOMER_DISK'])('import-orch
   const crashedThenRestart = async (nextCrashAt: string[] = []): Promise<void> => {
     const current = orchestrator;
     if (!current) throw new Error('no orchestrator is running');
-    const code = await Promise.race([current.exited, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 120_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([current.exited, new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 120_000)))]);
+    clearTimeout(timer);
     if (code !== 86) throw new Error(`expected the orchestrator to exit at its crash point (86), got ${String(code)}:\n${current.logs().slice(-30).join('\n')}`);
     await start(nextCrashAt);
   };

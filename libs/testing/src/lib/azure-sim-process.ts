@@ -41,8 +41,9 @@ export async function startAzureSimProcess(env: Record<string, string> = {}): Pr
         AZURE_SIM_TLS_CERT_FILE: certificate.certFile,
         AZURE_SIM_TLS_KEY_FILE: certificate.keyFile,
         AZURE_SIM_DATABOX_LRO_DELAY_MS: '300',
-        LOG_LEVEL: 'info',
         ...env,
+        // The listening line is logged at info; it is how the port is learned.
+        LOG_LEVEL: 'info',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
