@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { BlobServiceClient, type ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 
-import { verifyBlobs } from '@seedship/azure';
+import { DataBoxProvider, ImportExportProvider, verifyBlobs } from '@seedship/azure';
 import { DiskPrepJobDrivesReady, ShippingPackageUpdated } from '@seedship/contracts';
 import { createPrismaClient, type PrismaClient } from '@seedship/db';
 import { JetStreamBus } from '@seedship/messaging';
@@ -27,7 +27,7 @@ import {
 } from '@seedship/testing';
 
 import { type OrchestratorProcess, startOrchestratorProcess } from '../test-support/orchestrator-process';
-import { ACCOUNT, CONTAINER, changeSource, prepareDrives, stageJob, writeSource } from '../test-support/seeding-fixture';
+import { ACCOUNT, CONTAINER, RESOURCE_GROUP, SUBSCRIPTION, changeSource, prepareDrives, stageJob, writeSource } from '../test-support/seeding-fixture';
 
 type Provider = 'IMPORT_EXPORT' | 'DATABOX_CUSTOMER_DISK';
 
@@ -247,8 +247,8 @@ describe.each<Provider>(['IMPORT_EXPORT', 'DATABOX_CUSTOMER_DISK'])('import-orch
     );
   });
 
-  it('repairs a CompletedMoreInfo import online (a corrupt block on a drive), then SEEDED', async () => {
-    await start();
+  it('repairs a CompletedMoreInfo import online (a corrupt block on a drive), restarted mid-repair, then SEEDED', async () => {
+    await start(['mid-repair']);
     const name = `fix${tag}${randomBytes(3).toString('hex')}`;
     const source = join(work, 'sources', name);
     const staging = join(work, `staging-${name}`);
@@ -267,6 +267,7 @@ describe.each<Provider>(['IMPORT_EXPORT', 'DATABOX_CUSTOMER_DISK'])('import-orch
     await bus.publish(ShippingPackageUpdated, { jobId, direction: 'DELIVERY', carrierName: 'UPS', trackingNumber });
     await waitForState(jobId, 'SHIPPING');
     await simControl(sim).deliver(trackingNumber);
+    await crashedThenRestart();
     await waitForState(jobId, 'SEEDED');
 
     const tracking = await prisma.importTracking.findUniqueOrThrow({ where: { jobId } });
@@ -283,5 +284,43 @@ describe.each<Provider>(['IMPORT_EXPORT', 'DATABOX_CUSTOMER_DISK'])('import-orch
     expect(check.verifiedBlobs).toBe(staged.length);
     const status = await http('GET', `${orchestrator?.baseUrl ?? ''}/seeding-jobs/${jobId}/import`);
     expect(status.body).toMatchObject({ state: 'SEEDED', repairedBlobs: tracking.repairedBlobs, completedWithProblems: true });
+    // The error log's contents are surfaced: it names the corrupted blob.
+    const reported = status.body['drives'] as Array<{ errorLogExcerpt: string | null }>;
+    expect(reported[0]?.errorLogExcerpt).toContain(damaged);
+    expect(reported[0]?.errorLogExcerpt).toContain('Corrupted');
+  });
+
+  it('cancels the Azure job and the job before the drives ship; a seeded job cannot be cancelled', async () => {
+    await start();
+    const name = `cx${tag}${randomBytes(3).toString('hex')}`;
+    const source = join(work, 'sources', name);
+    const staging = join(work, `staging-${name}`);
+    await writeSource(source, 5);
+    await mkdir(staging, { recursive: true });
+    const { jobId } = await stageJob(prisma, { importJobName: name, provider, source, stagingLocation: staging, location: 'eastus' });
+    await waitForState(jobId, 'AWAITING_DRIVES');
+    const drives = await prepareDrives(prisma, sim, { jobId, stagingLocation: staging, masterKey, storageAccountKey: azurite.accounts[ACCOUNT] ?? '', serialPrefix: `CX${tag.toUpperCase()}${randomBytes(2).toString('hex').toUpperCase()}D`, driveCount: 1 });
+    images.push(...drives.images);
+    await bus.publish(DiskPrepJobDrivesReady, { jobId, driveIds: drives.driveIds });
+    await waitForState(jobId, 'IMPORT_JOB_CREATED');
+
+    const refused = await http('POST', `${orchestrator?.baseUrl ?? ''}/seeding-jobs/${jobId}/cancel`, {});
+    expect(refused.status).toBe(400);
+    expect(String(refused.body['message'])).toContain('reason');
+    const accepted = await http('POST', `${orchestrator?.baseUrl ?? ''}/seeding-jobs/${jobId}/cancel`, { reason: 'wrong storage account' });
+    expect(accepted.status).toBe(202);
+    await waitForState(jobId, 'CANCELLED');
+    const azureJob = await new (provider === 'IMPORT_EXPORT' ? ImportExportProvider : DataBoxProvider)({ credential: { getToken: () => Promise.resolve({ token: 't', expiresOnTimestamp: Date.now() + 60_000 }) }, endpoint: sim.url, caPem: sim.caPem }).getJob({
+      subscriptionId: SUBSCRIPTION,
+      resourceGroup: RESOURCE_GROUP,
+      jobName: name,
+    });
+    expect(azureJob?.cancelRequested).toBe(true);
+
+    const seeded = await prisma.seedingJob.findFirstOrThrow({ where: { state: 'SEEDED', provider } });
+    const late = await http('POST', `${orchestrator?.baseUrl ?? ''}/seeding-jobs/${seeded.id}/cancel`, { reason: 'too late' });
+    expect(late.status).toBe(409);
+    expect(String(late.body['message'])).toMatch(/SEEDED; it can be cancelled only before Azure has its drives/);
+    expect((await prisma.seedingJob.findUniqueOrThrow({ where: { id: seeded.id } })).state).toBe('SEEDED');
   });
 });

@@ -9,6 +9,11 @@ import { actorFrom, parseBody } from '../common/parse-body';
 import { IncrementalService, type OnlineUploadView } from '../incremental/incremental.service';
 import { Reconciler } from '../reconciler/reconciler';
 
+function errorLogExcerptOf(raw: unknown): string | null {
+  if (raw && typeof raw === 'object' && 'errorLogExcerpt' in raw && typeof raw.errorLogExcerpt === 'string') return raw.errorLogExcerpt;
+  return null;
+}
+
 const cancelSchema = z.object({ reason: z.string().trim().min(1, 'say why the job is cancelled') }).strict();
 const incrementalSchema = z.object({ sourcePath: z.string().startsWith('/', 'must be an absolute path on a mounted share') }).strict();
 
@@ -53,6 +58,7 @@ export class ImportJobsController {
         bytesSucceeded: drive.bytesSucceeded?.toString() ?? null,
         errorLogUri: drive.errorLogUri,
         verboseLogUri: drive.verboseLogUri,
+        errorLogExcerpt: errorLogExcerptOf(drive.raw),
       })),
     };
   }

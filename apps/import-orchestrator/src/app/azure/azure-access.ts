@@ -42,6 +42,23 @@ export class AzureAccess {
   container(account: string, container: string): ContainerClient {
     return blobServiceFor(account, this.blobOptions).getContainerClient(container);
   }
+
+  /**
+   * The first bytes of a log blob the service wrote into the job's storage account (error and verbose
+   * logs), read through our own credentials: the URI names the blob, it does not grant access.
+   */
+  async readLogExcerpt(account: string, uri: string, maxBytes = 16 * 1024): Promise<string> {
+    const endpoint = this.blobOptions.endpointTemplate.replace('{account}', account).replace(/\/+$/, '');
+    const url = new URL(uri);
+    const base = new URL(endpoint);
+    let path = decodeURIComponent(url.pathname);
+    const basePath = base.pathname.replace(/\/+$/, '');
+    if (url.host !== base.host || !path.startsWith(`${basePath}/`)) throw new Error(`${uri} is not a blob of storage account ${account}`);
+    path = path.slice(basePath.length + 1);
+    const slash = path.indexOf('/');
+    const blob = this.container(account, path.slice(0, slash)).getBlobClient(path.slice(slash + 1));
+    return (await blob.downloadToBuffer(0, maxBytes)).toString('utf8');
+  }
 }
 
 function credentialSettings(config: ImportOrchestratorConfig): AzureCredentialSettings {

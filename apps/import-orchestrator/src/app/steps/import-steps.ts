@@ -196,6 +196,15 @@ export class ImportSteps {
         (last.verboseLogUri ?? undefined) !== drive.verboseLogUri
       );
     });
+    // The error log says which blobs failed and why; keep its start with the observation.
+    const errorLogs = new Map<string, string>();
+    for (const drive of changedDrives) {
+      if (!drive.errorLogUri || lastDrives.get(drive.driveId)?.errorLogUri === drive.errorLogUri) continue;
+      errorLogs.set(
+        drive.driveId,
+        await this.azure.readLogExcerpt(job.storageAccount, drive.errorLogUri).catch((error: unknown) => `(could not read the error log: ${describeAzureError(error)})`),
+      );
+    }
     const jobChanged = tracking.lastAzureState !== seen.azureState || (tracking.lastPercentComplete ?? undefined) !== seen.percentComplete;
     const changed = jobChanged || changedDrives.length > 0;
     const mappedState = meaning.kind === 'state' ? meaning.state : undefined;
@@ -233,7 +242,7 @@ export class ImportSteps {
               bytesSucceeded: drive.bytesSucceeded === undefined ? null : BigInt(drive.bytesSucceeded),
               errorLogUri: drive.errorLogUri ?? null,
               verboseLogUri: drive.verboseLogUri ?? null,
-              raw: { ...drive },
+              raw: { ...drive, ...(errorLogs.has(drive.driveId) ? { errorLogExcerpt: errorLogs.get(drive.driveId) } : {}) },
             })),
           });
         }
