@@ -57,7 +57,9 @@ export class AzureAccess {
     path = path.slice(basePath.length + 1);
     const slash = path.indexOf('/');
     const blob = this.container(account, path.slice(0, slash)).getBlobClient(path.slice(slash + 1));
-    return (await blob.downloadToBuffer(0, maxBytes)).toString('utf8');
+    const size = (await blob.getProperties()).contentLength ?? 0;
+    if (size === 0) return '';
+    return (await blob.downloadToBuffer(0, Math.min(size, maxBytes))).toString('utf8');
   }
 }
 
