@@ -334,9 +334,10 @@ export class ImportSteps {
       data: { verifyRounds: { increment: 1 }, statusLine: `Repairing online: ${result.problems.length} blob(s) missing or wrong after the import: ${summary}` },
     });
     this.logger.warn({ jobId: job.id, problems: result.problems.length, summary }, 'Blobs missing or wrong after the import; uploading them again from staging');
+    const byName = new Map(expected.map((blob) => [blob.blobName, blob]));
     for (const problem of result.problems) {
       const local = join(job.stagingLocation, problem.blobName);
-      const blob = expected.find((candidate) => candidate.blobName === problem.blobName);
+      const blob = byName.get(problem.blobName);
       if (!blob) continue;
       const content = await readFile(local).catch(() => {
         throw new PermanentStepError(`Staged file ${local} for blob ${problem.blobName} is gone; it cannot be uploaded again. Restore the staging area or stage the job again.`);
