@@ -6,3 +6,7 @@ export { createTestDatabase, createTestNamespace, testServices, type TestDatabas
 export { WINDOWS_BITLOCKER_ARCHIVE, sampleJobData } from './lib/fixtures';
 export { captureLogger } from './lib/capture-logger';
 export { type DemoFleet, randomRecoveryPassword, seedDemoFleet } from './lib/demo-fleet';
+export { startAzurite, type AzuriteProcess } from './lib/azurite-process';
+export { startAzureSimProcess, type AzureSimProcess } from './lib/azure-sim-process';
+export { createSelfSignedCertificate, type SelfSignedCertificate } from './lib/self-signed-certificate';
+export { simControl, type AzureSimEndpoint, type ControlResponse } from './lib/sim-control';

@@ -4,12 +4,10 @@ import path from 'node:path';
 
 import { type TokenCredential } from '@azure/core-auth';
 
-import { captureLogger } from '@seedship/testing';
+import { captureLogger, type SelfSignedCertificate, createSelfSignedCertificate } from '@seedship/testing';
 
 import { type AzureSimServer, startAzureSim } from '../app/azure-sim-server';
 import { type AzureSimConfig, loadAzureSimConfig } from '../app/config/azure-sim-config';
-
-import { type SelfSignedCertificate, createSelfSignedCertificate } from './self-signed-certificate';
 
 export interface TestAzureSim {
   readonly url: string;
@@ -19,6 +17,8 @@ export interface TestAzureSim {
   readonly config: AzureSimConfig;
   /** Options for @azure/arm-* clients: the simulator's endpoint and its certificate as the only trusted CA. */
   readonly clientOptions: { endpoint: string; tlsOptions: { ca: string } };
+  /** The server certificate in PEM (the only CA its clients trust). */
+  readonly caPem: string;
   readonly credential: TokenCredential;
   /** Everything the simulator logged, as parsed pino records. */
   logRecords(): Array<Record<string, unknown>>;
@@ -55,6 +55,7 @@ export async function startTestAzureSim(env: Record<string, string> = {}): Promi
     caFile: certificate.certFile,
     config,
     clientOptions: { endpoint: url, tlsOptions: { ca: certificate.certPem } },
+    caPem: certificate.certPem,
     credential: fixedTokenCredential,
     logRecords: records,
     restart: async () => {

@@ -1,6 +1,10 @@
 import { DiskPrepDriveProgress } from './events/diskprep-drive-progress';
 import { DiskPrepDriveWipeReleased } from './events/diskprep-drive-wipe-released';
 import { DiskPrepJobDrivesReady } from './events/diskprep-job-drives-ready';
+import { OrchestrationIncrementalUploaded } from './events/orchestration-incremental-uploaded';
+import { OrchestrationJobAzureStatus } from './events/orchestration-job-azure-status';
+import { OrchestrationJobDrivesPlanned } from './events/orchestration-job-drives-planned';
+import { OrchestrationJobShipTo } from './events/orchestration-job-ship-to';
 import { SeedingJobSeeded } from './events/seeding-job-seeded';
 import { SeedingJobStateChanged } from './events/seeding-job-state-changed';
 import { ShippingCarrierStatusChanged } from './events/shipping-carrier-status-changed';
@@ -15,6 +19,10 @@ export const MESSAGE_CATALOG: readonly MessageContract[] = [
   DiskPrepDriveProgress,
   DiskPrepDriveWipeReleased,
   DiskPrepJobDrivesReady,
+  OrchestrationIncrementalUploaded,
+  OrchestrationJobAzureStatus,
+  OrchestrationJobDrivesPlanned,
+  OrchestrationJobShipTo,
   SeedingJobSeeded,
   SeedingJobStateChanged,
   ShippingCarrierStatusChanged,

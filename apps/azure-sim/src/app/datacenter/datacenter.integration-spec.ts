@@ -5,13 +5,16 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import { WORKSPACE_ROOT, eventually } from '@seedship/testing';
+import { WORKSPACE_ROOT, type AzuriteProcess, eventually, simControl, startAzurite } from '@seedship/testing';
+import { type FixtureDrive, buildDriveImage, removeDriveImage } from '@seedship/testing-drives';
 
-import { type AzuriteProcess, startAzurite } from '../../test-support/azurite-process';
 import { rawArm } from '../../test-support/raw-arm';
-import { type FixtureDrive, buildDriveImage, removeDriveImage } from '../../test-support/drive-image-fixture';
-import { RETURN_ADDRESS, SUBSCRIPTION, recoveryPasswordFor, storageAccountId } from '../../test-support/fixtures';
-import { simControl } from '../../test-support/sim-control';
+import {
+  RETURN_ADDRESS,
+  SUBSCRIPTION,
+  recoveryPasswordFor,
+  storageAccountId,
+} from '../../test-support/fixtures';
 import { type TestAzureSim, startTestAzureSim } from '../../test-support/test-azure-sim';
 import { DATA_BOX_FACTS } from '../arm/spec-facts/data-box-2022-12-01.facts';
 import { IMPORT_EXPORT_FACTS } from '../arm/spec-facts/import-export-2021-01-01.facts';
@@ -35,7 +38,11 @@ describe('the datacenter imports delivered drives into Azurite', () => {
   let blobs: BlobServiceClient;
   const images: FixtureDrive[] = [];
 
-  const drive = async (driveId: string, blobPaths: { path: string; length: number }[], partitioned = false): Promise<FixtureDrive> => {
+  const drive = async (
+    driveId: string,
+    blobPaths: { path: string; length: number }[],
+    partitioned = false,
+  ): Promise<FixtureDrive> => {
     const built = await buildDriveImage({
       driveId,
       partitioned,
@@ -50,16 +57,26 @@ describe('the datacenter imports delivered drives into Azurite', () => {
   const expectBlobsLanded = async (fixture: FixtureDrive): Promise<void> => {
     for (const blob of fixture.blobs) {
       const [container, ...name] = blob.blobPath.split('/');
-      const properties = await blobs.getContainerClient(container ?? '').getBlobClient(name.join('/')).getProperties();
+      const properties = await blobs
+        .getContainerClient(container ?? '')
+        .getBlobClient(name.join('/'))
+        .getProperties();
       expect(properties.contentLength).toBe(blob.content.length);
-      expect(Buffer.from(properties.contentMD5 ?? new Uint8Array()).toString('hex')).toBe(blob.md5.toString('hex'));
+      expect(Buffer.from(properties.contentMD5 ?? new Uint8Array()).toString('hex')).toBe(
+        blob.md5.toString('hex'),
+      );
     }
   };
 
   const download = async (uri: string): Promise<string> => {
     const url = new URL(uri);
     const [, , container, ...name] = url.pathname.split('/');
-    return (await blobs.getContainerClient(container ?? '').getBlobClient(decodeURIComponent(name.join('/'))).downloadToBuffer()).toString('utf8');
+    return (
+      await blobs
+        .getContainerClient(container ?? '')
+        .getBlobClient(decodeURIComponent(name.join('/')))
+        .downloadToBuffer()
+    ).toString('utf8');
   };
 
   beforeAll(async () => {
@@ -70,7 +87,10 @@ describe('the datacenter imports delivered drives into Azurite', () => {
     });
     importExport = new StorageImportExport(sim.credential, SUBSCRIPTION, sim.clientOptions);
     dataBox = new DataBoxManagementClient(sim.credential, SUBSCRIPTION, sim.clientOptions);
-    blobs = new BlobServiceClient(`${azurite.blobEndpoint}/${ACCOUNT}`, new StorageSharedKeyCredential(ACCOUNT, azurite.accounts[ACCOUNT] ?? ''));
+    blobs = new BlobServiceClient(
+      `${azurite.blobEndpoint}/${ACCOUNT}`,
+      new StorageSharedKeyCredential(ACCOUNT, azurite.accounts[ACCOUNT] ?? ''),
+    );
   });
   afterAll(async () => {
     await sim?.close();
@@ -117,17 +137,27 @@ describe('the datacenter imports delivered drives into Azurite', () => {
       },
       { timeoutMs: 60_000, description: 'the Import/Export job to complete' },
     );
-    expect([...seen].every((state) => ['Received', 'Transferring', 'Packaging', 'Completed'].includes(state))).toBe(true);
+    expect(
+      [...seen].every((state) => ['Received', 'Transferring', 'Packaging', 'Completed'].includes(state)),
+    ).toBe(true);
     const drives = job.properties?.driveList ?? [];
-    expect(drives.map((status: DriveStatus) => [status.driveId, status.state, status.percentComplete])).toEqual([
+    expect(
+      drives.map((status: DriveStatus) => [status.driveId, status.state, status.percentComplete]),
+    ).toEqual([
       ['IE-DRIVE-1', 'Completed', 100],
       ['IE-DRIVE-2', 'Completed', 100],
     ]);
     expect(drives[0]?.bytesSucceeded).toBe(5 * MiB + 123 + 1000);
     expect(drives[1]?.bytesSucceeded).toBe(3 * MiB);
-    expect(drives.every((status) => status.errorLogUri === undefined && status.copyStatus === 'Completed')).toBe(true);
+    expect(
+      drives.every((status) => status.errorLogUri === undefined && status.copyStatus === 'Completed'),
+    ).toBe(true);
     expect(job.properties?.percentComplete).toBe(100);
-    const raw = await rawArm(sim, 'GET', `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.ImportExport/jobs/seed-import-1?api-version=2021-01-01`);
+    const raw = await rawArm(
+      sim,
+      'GET',
+      `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.ImportExport/jobs/seed-import-1?api-version=2021-01-01`,
+    );
     expect(shapeProblems(raw.body, 'JobResponse', IMPORT_EXPORT_FACTS)).toEqual([]);
     expect(job.properties?.returnPackage).toMatchObject({ carrierName: 'FedEx', driveCount: 2 });
     await expectBlobsLanded(first);
@@ -136,7 +166,9 @@ describe('the datacenter imports delivered drives into Azurite', () => {
     const verbose = await download(drives[0]?.verboseLogUri ?? '');
     expect(verbose).toContain('<BlobPath>seed/job1/chunk-0001.pack</BlobPath>');
     expect(verbose).toContain('<Status>Completed</Status>');
-    expect(new URL(drives[0]?.verboseLogUri ?? 'http://x').pathname).toMatch(/^\/seedacct\/waimportexport\/waies\/seed-import-1_IE-DRIVE-1_\d{14}_verbose\.xml$/);
+    expect(new URL(drives[0]?.verboseLogUri ?? 'http://x').pathname).toMatch(
+      /^\/seedacct\/waimportexport\/waies\/seed-import-1_IE-DRIVE-1_\d{14}_verbose\.xml$/,
+    );
     expect(await download(drives[0]?.manifestUri ?? '')).toContain('<DriveId>IE-DRIVE-1</DriveId>');
   });
 
@@ -145,19 +177,52 @@ describe('the datacenter imports delivered drives into Azurite', () => {
     const second = await drive('DB-DISK-2', [{ path: 'seeddb/chunk-b.pack', length: 2 * MiB + 1 }]);
     const details: DataBoxCustomerDiskJobDetails = {
       jobDetailsType: 'DataBoxCustomerDisk',
-      contactDetails: { contactName: 'Seedship Ops', phone: '4250000000', emailList: ['ops@seedship.example'] },
-      shippingAddress: { streetAddress1: '1 Copy Room Lane', city: 'Redmond', postalCode: '98052', country: 'US' },
-      dataImportDetails: [{ accountDetails: { dataAccountType: 'StorageAccount', storageAccountId: storageAccountId(RG, ACCOUNT) }, logCollectionLevel: 'Verbose' }],
+      contactDetails: {
+        contactName: 'Seedship Ops',
+        phone: '4250000000',
+        emailList: ['ops@seedship.example'],
+      },
+      shippingAddress: {
+        streetAddress1: '1 Copy Room Lane',
+        city: 'Redmond',
+        postalCode: '98052',
+        country: 'US',
+      },
+      dataImportDetails: [
+        {
+          accountDetails: {
+            dataAccountType: 'StorageAccount',
+            storageAccountId: storageAccountId(RG, ACCOUNT),
+          },
+          logCollectionLevel: 'Verbose',
+        },
+      ],
       importDiskDetailsCollection: Object.fromEntries(
         [first, second].map((fixture) => [
           fixture.driveId,
-          { manifestFile: fixture.manifestFile, manifestHash: fixture.manifestHash, bitLockerKey: keyOf(fixture) },
+          {
+            manifestFile: fixture.manifestFile,
+            manifestHash: fixture.manifestHash,
+            bitLockerKey: keyOf(fixture),
+          },
         ]),
       ),
       returnToCustomerPackageDetails: { carrierName: 'UPS', carrierAccountNumber: '42' },
     };
-    await dataBox.jobs.beginCreateAndWait(RG, 'seeddb_job1', { location: 'westeurope', sku: { name: 'DataBoxCustomerDisk' }, transferType: 'ImportToAzure', details }, { updateIntervalInMs: 50 });
-    await dataBox.jobs.markDevicesShipped('seeddb_job1', RG, { deliverToDcPackageDetails: { carrierName: 'UPS', trackingId: '1Z-DB-1' } });
+    await dataBox.jobs.beginCreateAndWait(
+      RG,
+      'seeddb_job1',
+      {
+        location: 'westeurope',
+        sku: { name: 'DataBoxCustomerDisk' },
+        transferType: 'ImportToAzure',
+        details,
+      },
+      { updateIntervalInMs: 50 },
+    );
+    await dataBox.jobs.markDevicesShipped('seeddb_job1', RG, {
+      deliverToDcPackageDetails: { carrierName: 'UPS', trackingId: '1Z-DB-1' },
+    });
     await simControl(sim).deliver('1Z-DB-1');
     const job = await eventually(
       async () => {
@@ -168,14 +233,28 @@ describe('the datacenter imports delivered drives into Azurite', () => {
       { timeoutMs: 60_000, description: 'the Data Box job to complete' },
     );
     const jobDetails = job.details as DataBoxCustomerDiskJobDetails;
-    const raw = await rawArm(sim, 'GET', `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.DataBox/jobs/seeddb_job1?api-version=2022-12-01&$expand=details`);
+    const raw = await rawArm(
+      sim,
+      'GET',
+      `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.DataBox/jobs/seeddb_job1?api-version=2022-12-01&$expand=details`,
+    );
     expect(shapeProblems(raw.body, 'JobResource', DATA_BOX_FACTS)).toEqual([]);
-    expect(jobDetails.copyProgress?.map((progress) => [progress.serialNumber, progress.copyStatus, progress.bytesProcessed, progress.totalBytesToProcess])).toEqual([
+    expect(
+      jobDetails.copyProgress?.map((progress) => [
+        progress.serialNumber,
+        progress.copyStatus,
+        progress.bytesProcessed,
+        progress.totalBytesToProcess,
+      ]),
+    ).toEqual([
       ['DB-DISK-1', 'Completed', 4 * MiB + 7, 4 * MiB + 7],
       ['DB-DISK-2', 'Completed', 2 * MiB + 1, 2 * MiB + 1],
     ]);
     expect(jobDetails.jobStages?.every((stage) => stage.stageStatus === 'Succeeded')).toBe(true);
-    expect(jobDetails.copyLogDetails?.map((log) => log.copyLogDetailsType)).toEqual(['DataBoxCustomerDisk', 'DataBoxCustomerDisk']);
+    expect(jobDetails.copyLogDetails?.map((log) => log.copyLogDetailsType)).toEqual([
+      'DataBoxCustomerDisk',
+      'DataBoxCustomerDisk',
+    ]);
     expect(jobDetails.returnPackage?.trackingId).toMatch(/^SIM\d+$/);
     await expectBlobsLanded(first);
     await expectBlobsLanded(second);
@@ -213,10 +292,14 @@ describe('the datacenter imports delivered drives into Azurite', () => {
     });
     await importExport.jobs.update('seed-faults', RG, { state: 'Shipping' });
     // Delivered through the CLI, as an operator would in the demo.
-    const cli = await run(path.join(WORKSPACE_ROOT, 'node_modules/.bin/tsx'), ['apps/azure-sim/src/bin/azure-sim-ctl.ts', 'deliver', 'DHL-FAULTS'], {
-      cwd: WORKSPACE_ROOT,
-      env: { ...process.env, AZURE_SIM_URL: sim.url, AZURE_SIM_CA_FILE: sim.caFile },
-    });
+    const cli = await run(
+      path.join(WORKSPACE_ROOT, 'node_modules/.bin/tsx'),
+      ['apps/azure-sim/src/bin/azure-sim-ctl.ts', 'deliver', 'DHL-FAULTS'],
+      {
+        cwd: WORKSPACE_ROOT,
+        env: { ...process.env, AZURE_SIM_URL: sim.url, AZURE_SIM_CA_FILE: sim.caFile },
+      },
+    );
     expect(JSON.parse(cli.stdout)).toMatchObject({ trackingNumber: 'DHL-FAULTS', phase: 'Received' });
     const job = await eventually(
       async () => {
@@ -267,16 +350,41 @@ describe('the datacenter imports delivered drives into Azurite', () => {
     await simControl(sim).setFaults(lost.driveId, { neverReceived: true });
     const details: DataBoxCustomerDiskJobDetails = {
       jobDetailsType: 'DataBoxCustomerDisk',
-      contactDetails: { contactName: 'Seedship Ops', phone: '4250000000', emailList: ['ops@seedship.example'] },
+      contactDetails: {
+        contactName: 'Seedship Ops',
+        phone: '4250000000',
+        emailList: ['ops@seedship.example'],
+      },
       shippingAddress: { streetAddress1: '1 Copy Room Lane', country: 'US' },
-      dataImportDetails: [{ accountDetails: { dataAccountType: 'StorageAccount', storageAccountId: storageAccountId(RG, ACCOUNT) } }],
+      dataImportDetails: [
+        {
+          accountDetails: {
+            dataAccountType: 'StorageAccount',
+            storageAccountId: storageAccountId(RG, ACCOUNT),
+          },
+        },
+      ],
       importDiskDetailsCollection: Object.fromEntries(
-        [corrupt, lost].map((fixture) => [fixture.driveId, { manifestFile: fixture.manifestFile, manifestHash: fixture.manifestHash, bitLockerKey: keyOf(fixture) }]),
+        [corrupt, lost].map((fixture) => [
+          fixture.driveId,
+          {
+            manifestFile: fixture.manifestFile,
+            manifestHash: fixture.manifestHash,
+            bitLockerKey: keyOf(fixture),
+          },
+        ]),
       ),
       returnToCustomerPackageDetails: { carrierName: 'UPS', carrierAccountNumber: '42' },
     };
-    await dataBox.jobs.beginCreateAndWait(RG, 'seeddb_faults', { location: 'westus', sku: { name: 'DataBoxCustomerDisk' }, transferType: 'ImportToAzure', details }, { updateIntervalInMs: 50 });
-    await dataBox.jobs.markDevicesShipped('seeddb_faults', RG, { deliverToDcPackageDetails: { carrierName: 'UPS', trackingId: '1Z-DB-FAULTS' } });
+    await dataBox.jobs.beginCreateAndWait(
+      RG,
+      'seeddb_faults',
+      { location: 'westus', sku: { name: 'DataBoxCustomerDisk' }, transferType: 'ImportToAzure', details },
+      { updateIntervalInMs: 50 },
+    );
+    await dataBox.jobs.markDevicesShipped('seeddb_faults', RG, {
+      deliverToDcPackageDetails: { carrierName: 'UPS', trackingId: '1Z-DB-FAULTS' },
+    });
     await simControl(sim).deliver('1Z-DB-FAULTS');
     const job = await eventually(
       async () => {
@@ -291,10 +399,20 @@ describe('the datacenter imports delivered drives into Azurite', () => {
       ['DB-FAULT-HASH', 'CompletedWithErrors'],
       ['DB-FAULT-LOST', 'DriveNotReceived'],
     ]);
-    expect(jobDetails.jobStages?.at(-1)).toMatchObject({ stageName: 'CompletedWithErrors', stageStatus: 'SucceededWithErrors' });
-    const log = jobDetails.copyLogDetails?.find((entry) => entry.copyLogDetailsType === 'DataBoxCustomerDisk' && 'serialNumber' in entry && entry.serialNumber === 'DB-FAULT-HASH');
+    expect(jobDetails.jobStages?.at(-1)).toMatchObject({
+      stageName: 'CompletedWithErrors',
+      stageStatus: 'SucceededWithErrors',
+    });
+    const log = jobDetails.copyLogDetails?.find(
+      (entry) =>
+        entry.copyLogDetailsType === 'DataBoxCustomerDisk' &&
+        'serialNumber' in entry &&
+        entry.serialNumber === 'DB-FAULT-HASH',
+    );
     const link = log && 'errorLogLink' in log && typeof log.errorLogLink === 'string' ? log.errorLogLink : '';
-    expect(new URL(link).pathname).toMatch(/^\/seedacct\/databoxcopylog\/waies\/seeddb_faults_DB-FAULT-HASH_\d{14}_error\.xml$/);
+    expect(new URL(link).pathname).toMatch(
+      /^\/seedacct\/databoxcopylog\/waies\/seeddb_faults_DB-FAULT-HASH_\d{14}_error\.xml$/,
+    );
     expect(await download(link)).toContain('<BlobPath>dbfaults/corrupt.bin</BlobPath>');
   });
 
@@ -307,7 +425,14 @@ describe('the datacenter imports delivered drives into Azurite', () => {
         jobType: 'Import',
         returnAddress: RETURN_ADDRESS,
         deliveryPackage: { carrierName: 'DHL', trackingNumber: 'DHL-MISMATCH' },
-        driveList: [{ driveId: fixture.driveId, bitLockerKey: keyOf(fixture), manifestFile: fixture.manifestFile, manifestHash: '0'.repeat(32) }],
+        driveList: [
+          {
+            driveId: fixture.driveId,
+            bitLockerKey: keyOf(fixture),
+            manifestFile: fixture.manifestFile,
+            manifestHash: '0'.repeat(32),
+          },
+        ],
       },
     });
     await importExport.jobs.update('seed-mismatch', RG, { state: 'Shipping' });
@@ -328,10 +453,21 @@ describe('the datacenter imports delivered drives into Azurite', () => {
 
   it('answers the control API with clear errors', async () => {
     const control = simControl(sim);
-    expect(await control.call('POST', 'packages/NO-SUCH-PACKAGE/deliver')).toMatchObject({ status: 404, body: { error: { code: 'PackageNotFound' } } });
-    expect(await control.call('PUT', 'drives/UNKNOWN-DRIVE/faults', { damaged: true })).toMatchObject({ status: 404, body: { error: { code: 'DriveNotRegistered' } } });
-    expect(await control.call('PUT', 'drives/REL-1', { imagePath: 'relative.img' })).toMatchObject({ status: 400 });
-    expect(await control.call('POST', 'packages/FX-IE-1/deliver')).toMatchObject({ status: 409, body: { error: { code: 'PackageNotInTransit' } } });
+    expect(await control.call('POST', 'packages/NO-SUCH-PACKAGE/deliver')).toMatchObject({
+      status: 404,
+      body: { error: { code: 'PackageNotFound' } },
+    });
+    expect(await control.call('PUT', 'drives/UNKNOWN-DRIVE/faults', { damaged: true })).toMatchObject({
+      status: 404,
+      body: { error: { code: 'DriveNotRegistered' } },
+    });
+    expect(await control.call('PUT', 'drives/REL-1', { imagePath: 'relative.img' })).toMatchObject({
+      status: 400,
+    });
+    expect(await control.call('POST', 'packages/FX-IE-1/deliver')).toMatchObject({
+      status: 409,
+      body: { error: { code: 'PackageNotInTransit' } },
+    });
   });
 });
 
@@ -369,7 +505,14 @@ describe('the simulated carrier delivers on its own, and the datacenter survives
         jobType: 'Import',
         returnAddress: RETURN_ADDRESS,
         deliveryPackage: { carrierName: 'TNT', trackingNumber: 'TNT-CARRIER' },
-        driveList: [{ driveId: fixture.driveId, bitLockerKey: keyOf(fixture), manifestFile: fixture.manifestFile, manifestHash: fixture.manifestHash }],
+        driveList: [
+          {
+            driveId: fixture.driveId,
+            bitLockerKey: keyOf(fixture),
+            manifestFile: fixture.manifestFile,
+            manifestHash: fixture.manifestHash,
+          },
+        ],
       },
     });
     await client.jobs.update('seed-carrier', RG, { state: 'Shipping' });
@@ -383,6 +526,10 @@ describe('the simulated carrier delivers on its own, and the datacenter survives
       },
       { timeoutMs: 60_000, description: 'the carrier to deliver and the import to finish' },
     );
-    expect(job.properties?.driveList?.[0]).toMatchObject({ state: 'Completed', percentComplete: 100, bytesSucceeded: 3 * MiB });
+    expect(job.properties?.driveList?.[0]).toMatchObject({
+      state: 'Completed',
+      percentComplete: 100,
+      bytesSucceeded: 3 * MiB,
+    });
   });
 });

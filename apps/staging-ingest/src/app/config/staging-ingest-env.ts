@@ -38,6 +38,7 @@ export const stagingIngestEnv = defineEnv(
       .string()
       .regex(/^[a-z][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes')
       .optional(),
+    DEFAULT_IMPORT_PROVIDER: z.enum(['IMPORT_EXPORT', 'DATABOX_CUSTOMER_DISK']).default('DATABOX_CUSTOMER_DISK'),
   },
   {
     ...commonEnvDocs,
@@ -48,6 +49,7 @@ export const stagingIngestEnv = defineEnv(
     INGEST_LEASE_MS: { description: 'An ingest whose owner has not renewed it for this long is taken over (resumed) by another process' },
     ZSTD_LEVEL: { description: 'zstd level for new staging repositories (1 is fastest)' },
     NATS_NAMESPACE: { description: 'Subject namespace on a shared NATS server (tests only; empty in production)' },
+    DEFAULT_IMPORT_PROVIDER: { description: 'Import provider of a job that names none: DATABOX_CUSTOMER_DISK (where Microsoft runs customer-disk imports now) or IMPORT_EXPORT' },
   },
 );
 

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 import { WINDOWS_BITLOCKER_ARCHIVE } from '@seedship/testing';
+import { buildDriveImage, removeDriveImage, type FixtureDrive } from '@seedship/testing-drives';
 
-import { buildDriveImage, removeDriveImage, type FixtureDrive } from '../../../test-support/drive-image-fixture';
 import { DriveReadError } from '../drive-reader';
 import { parseDriveManifest } from '../manifest/drive-manifest';
 
@@ -17,15 +17,29 @@ import { NtfsImageDriveReader } from './ntfs-image-drive-reader';
 const run = promisify(execFile);
 
 /** One of cryptsetup's Windows-made BitLocker test volumes (libs/testing/fixtures), with its recovery password. */
-async function windowsVolume(directory: string): Promise<{ imagePath: string; recoveryPassword: string; sha256: string }> {
+async function windowsVolume(
+  directory: string,
+): Promise<{ imagePath: string; recoveryPassword: string; sha256: string }> {
   const archive = WINDOWS_BITLOCKER_ARCHIVE;
-  await run('tar', ['xJf', archive, '-C', directory, 'bitlk-images/images.conf', 'bitlk-images/bitlk-aes-xts-128.img']);
+  await run('tar', [
+    'xJf',
+    archive,
+    '-C',
+    directory,
+    'bitlk-images/images.conf',
+    'bitlk-images/bitlk-aes-xts-128.img',
+  ]);
   const conf = await readFile(path.join(directory, 'bitlk-images', 'images.conf'), 'utf8');
   const section = conf.split(/^\[/m).find((block) => block.startsWith('bitlk-aes-xts-128]'));
   const recoveryPassword = /^RP=(.+)$/m.exec(section ?? '')?.[1]?.trim();
   const sha256 = /^SHA256SUM=(.+)$/m.exec(section ?? '')?.[1]?.trim();
-  if (!recoveryPassword || !sha256) throw new Error('images.conf has no recovery password or checksum for bitlk-aes-xts-128');
-  return { imagePath: path.join(directory, 'bitlk-images', 'bitlk-aes-xts-128.img'), recoveryPassword, sha256 };
+  if (!recoveryPassword || !sha256)
+    throw new Error('images.conf has no recovery password or checksum for bitlk-aes-xts-128');
+  return {
+    imagePath: path.join(directory, 'bitlk-images', 'bitlk-aes-xts-128.img'),
+    recoveryPassword,
+    sha256,
+  };
 }
 
 describe('NtfsImageDriveReader', () => {
@@ -33,7 +47,13 @@ describe('NtfsImageDriveReader', () => {
   let plain: FixtureDrive;
   beforeAll(async () => {
     scratch = await mkdtemp(path.join(os.tmpdir(), 'azure-sim-reader-'));
-    plain = await buildDriveImage({ driveId: 'READER-1', partitioned: true, encrypt: false, storageAccountKey: 'a2V5', blobs: [{ blobPath: 'c/b.bin', length: 70_000, blockSize: 65_536 }] });
+    plain = await buildDriveImage({
+      driveId: 'READER-1',
+      partitioned: true,
+      encrypt: false,
+      storageAccountKey: 'a2V5',
+      blobs: [{ blobPath: 'c/b.bin', length: 70_000, blockSize: 65_536 }],
+    });
   });
   afterAll(async () => {
     await rm(scratch, { recursive: true, force: true });
@@ -43,7 +63,13 @@ describe('NtfsImageDriveReader', () => {
   it('unlocks a Windows-made BitLocker volume with its recovery password into the plaintext NTFS volume', async () => {
     const { imagePath, recoveryPassword, sha256 } = await windowsVolume(scratch);
     const target = path.join(scratch, 'decrypted.img');
-    await new LibBitLockerUnlocker().unlock(imagePath, 0, (await stat(imagePath)).size, recoveryPassword, target);
+    await new LibBitLockerUnlocker().unlock(
+      imagePath,
+      0,
+      (await stat(imagePath)).size,
+      recoveryPassword,
+      target,
+    );
     const decrypted = await readFile(target);
     expect(decrypted.toString('latin1', 3, 11)).toBe('NTFS    ');
     // The same bytes cryptsetup presents for this volume. (Its NTFS is not mountable: the test image's
@@ -62,11 +88,22 @@ describe('NtfsImageDriveReader', () => {
       ],
     });
     try {
-      const reader = new NtfsImageDriveReader({ acceptUnencrypted: false, unlocker: new LibBitLockerUnlocker() });
-      const drive = await reader.open({ driveId: prepared.driveId, imagePath: prepared.imagePath }, prepared.bitLockerKey ?? '');
+      const reader = new NtfsImageDriveReader({
+        acceptUnencrypted: false,
+        unlocker: new LibBitLockerUnlocker(),
+      });
+      const drive = await reader.open(
+        { driveId: prepared.driveId, imagePath: prepared.imagePath },
+        prepared.bitLockerKey ?? '',
+      );
       try {
         const manifestBytes = await drive.readFile(prepared.manifestFile);
-        expect(createHash('md5').update(manifestBytes ?? Buffer.alloc(0)).digest('hex').toUpperCase()).toBe(prepared.manifestHash);
+        expect(
+          createHash('md5')
+            .update(manifestBytes ?? Buffer.alloc(0))
+            .digest('hex')
+            .toUpperCase(),
+        ).toBe(prepared.manifestHash);
         const manifest = parseDriveManifest(manifestBytes?.toString('utf8') ?? '');
         expect(manifest.driveId).toBe('PREPARED-1');
         expect(manifest.blobs.map((blob) => [blob.blobPath, blob.length, blob.kind])).toEqual([
@@ -78,7 +115,12 @@ describe('NtfsImageDriveReader', () => {
           const whole = await drive.readRange(blob.filePath, 0, blob.length);
           expect(whole.equals(prepared.blobs[index]?.content ?? Buffer.alloc(0))).toBe(true);
           for (const range of blob.ranges) {
-            expect(createHash('md5').update(whole.subarray(range.offset, range.offset + range.length)).digest('hex').toUpperCase()).toBe(range.hash);
+            expect(
+              createHash('md5')
+                .update(whole.subarray(range.offset, range.offset + range.length))
+                .digest('hex')
+                .toUpperCase(),
+            ).toBe(range.hash);
           }
         }
       } finally {
@@ -91,9 +133,14 @@ describe('NtfsImageDriveReader', () => {
 
   it('reports a recovery password that does not unlock the volume as BitLockerKeyInvalid', async () => {
     const { imagePath } = await windowsVolume(scratch);
-    const reader = new NtfsImageDriveReader({ acceptUnencrypted: false, unlocker: new LibBitLockerUnlocker() });
+    const reader = new NtfsImageDriveReader({
+      acceptUnencrypted: false,
+      unlocker: new LibBitLockerUnlocker(),
+    });
     const wrong = '000000-000011-000022-000033-000044-000055-000066-000077';
-    await expect(reader.open({ driveId: 'WIN-2', imagePath }, wrong)).rejects.toMatchObject({ problem: 'BitLockerKeyInvalid' });
+    await expect(reader.open({ driveId: 'WIN-2', imagePath }, wrong)).rejects.toMatchObject({
+      problem: 'BitLockerKeyInvalid',
+    });
   });
 
   it('reads files from an MBR-partitioned NTFS image, and refuses it when unencrypted drives are not accepted', async () => {
@@ -116,9 +163,13 @@ describe('NtfsImageDriveReader', () => {
 
   it('reports a missing image or one without a volume as DriveUnreadable', async () => {
     const reader = new NtfsImageDriveReader({ acceptUnencrypted: true });
-    await expect(reader.open({ driveId: 'GONE', imagePath: path.join(scratch, 'nope.img') }, 'k')).rejects.toMatchObject({ problem: 'DriveUnreadable' });
+    await expect(
+      reader.open({ driveId: 'GONE', imagePath: path.join(scratch, 'nope.img') }, 'k'),
+    ).rejects.toMatchObject({ problem: 'DriveUnreadable' });
     const blank = path.join(scratch, 'blank.img');
     await run('truncate', ['-s', '1M', blank]);
-    await expect(reader.open({ driveId: 'BLANK', imagePath: blank }, 'k')).rejects.toMatchObject({ problem: 'DriveUnreadable' });
+    await expect(reader.open({ driveId: 'BLANK', imagePath: blank }, 'k')).rejects.toMatchObject({
+      problem: 'DriveUnreadable',
+    });
   });
 });

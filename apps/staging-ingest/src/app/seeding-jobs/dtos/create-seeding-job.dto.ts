@@ -15,11 +15,13 @@ function rule(check: (value: string) => string[]) {
   });
 }
 
-/** The body of POST /seeding-jobs. */
-export const createSeedingJobSchema = z
+export type ImportProviderName = 'IMPORT_EXPORT' | 'DATABOX_CUSTOMER_DISK';
+
+/** The body of POST /seeding-jobs; a job that names no provider gets the configured default. */
+export const seedingJobSchemaFor = (defaultProvider: ImportProviderName) => z
   .object({
     importJobName: z.string(),
-    provider: z.enum(['IMPORT_EXPORT', 'DATABOX_CUSTOMER_DISK']).default('DATABOX_CUSTOMER_DISK'),
+    provider: z.enum(['IMPORT_EXPORT', 'DATABOX_CUSTOMER_DISK']).default(defaultProvider),
     subscriptionId: rule(subscriptionIdProblems),
     resourceGroup: rule(resourceGroupProblems),
     storageAccount: rule(storageAccountProblems),
@@ -33,5 +35,7 @@ export const createSeedingJobSchema = z
       context.addIssue({ code: 'custom', path: ['importJobName'], message: problem });
     }
   });
+
+export const createSeedingJobSchema = seedingJobSchemaFor('DATABOX_CUSTOMER_DISK');
 
 export type CreateSeedingJobDto = z.output<typeof createSeedingJobSchema>;

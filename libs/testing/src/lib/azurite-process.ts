@@ -5,7 +5,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-import { WORKSPACE_ROOT, eventually } from '@seedship/testing';
+import { eventually } from './eventually';
+import { WORKSPACE_ROOT } from './dev-services';
 
 export interface AzuriteProcess {
   /** Blob endpoint; accounts are path-style below it. */

@@ -1,6 +1,10 @@
 import https from 'node:https';
 
-import { type TestAzureSim } from './test-azure-sim';
+/** Where an azure-sim listens and the CA its certificate chains to. */
+export interface AzureSimEndpoint {
+  readonly url: string;
+  readonly caPem: string;
+}
 
 export interface ControlResponse {
   readonly status: number;
@@ -8,7 +12,7 @@ export interface ControlResponse {
 }
 
 /** A client for azure-sim's own control API (drive registration, faults, carrier delivery). */
-export function simControl(sim: TestAzureSim) {
+export function simControl(sim: AzureSimEndpoint) {
   const call = (method: string, route: string, body?: unknown): Promise<ControlResponse> =>
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -16,7 +20,7 @@ export function simControl(sim: TestAzureSim) {
         `${sim.url}/azure-sim/${route}`,
         {
           method,
-          ca: sim.clientOptions.tlsOptions.ca,
+          ca: sim.caPem,
           headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
         },
         (response) => {

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -9,12 +9,15 @@ import { prepareDrive } from '@seedship/drive-format';
 
 const run = promisify(execFile);
 
-export interface FixtureBlob {
+/**
+ * One blob to put on the drive: a real file (a staged pack, index or manifest from a staging
+ * repository) or, for the simulator's own tests, `length` random bytes.
+ */
+export type FixtureBlob = {
   /** container/name in the storage account. */
   readonly blobPath: string;
-  readonly length: number;
   readonly blockSize: number;
-}
+} & ({ readonly sourceFile: string } | { readonly length: number });
 
 export interface FixtureDrive {
   readonly driveId: string;
@@ -30,7 +33,8 @@ export interface FixtureDrive {
 }
 
 /**
- * Builds a drive image. Encrypted drives (the default) are prepared by libs/drive-format exactly as the
+ * Builds a drive image from real files (staged blobs) or random bytes. Encrypted drives (the default)
+ * are prepared by libs/drive-format exactly as the
  * disk-prep agent prepares a real drive: MBR partition at 1 MiB, NTFS, blob files, WAImportExport
  * manifest, BitLocker, read-back verification; the image file is the drive. `encrypt: false` builds a
  * plain NTFS image with mkntfs and ntfscp instead (for AZURE_SIM_ACCEPT_UNENCRYPTED_DRIVES), with the
@@ -57,15 +61,24 @@ async function buildPreparedDrive(options: { driveId: string; blobs: readonly Fi
   const directory = await mkdtemp(path.join(os.tmpdir(), `azure-sim-image-${options.driveId}-`));
   const blobs: { blobPath: string; content: Buffer; md5: Buffer }[] = [];
   const staged = [];
+  const generated: string[] = [];
   for (const [index, blob] of options.blobs.entries()) {
-    const content = randomBytes(blob.length);
-    const sourcePath = path.join(directory, `staged-${index}.bin`);
-    await writeFile(sourcePath, content);
+    let content: Buffer;
+    let sourcePath: string;
+    if ('sourceFile' in blob) {
+      sourcePath = blob.sourceFile;
+      content = await readFile(sourcePath);
+    } else {
+      content = randomBytes(blob.length);
+      sourcePath = path.join(directory, `staged-${index}.bin`);
+      await writeFile(sourcePath, content);
+      generated.push(sourcePath);
+    }
     const md5 = createHash('md5').update(content).digest();
     blobs.push({ blobPath: blob.blobPath, content, md5 });
-    staged.push({ blobName: blob.blobPath.slice(container.length + 1), sourcePath, size: blob.length, md5: md5.toString('base64') });
+    staged.push({ blobName: blob.blobPath.slice(container.length + 1), sourcePath, size: content.length, md5: md5.toString('base64') });
   }
-  const totalData = options.blobs.reduce((sum, blob) => sum + blob.length, 0);
+  const totalData = staged.reduce((sum, blob) => sum + blob.size, 0);
   const imagePath = path.join(directory, 'disk.img');
   await truncate(await touch(imagePath), Math.max(32 * 1024 * 1024, Math.ceil((totalData * 1.2 + 24 * 1024 * 1024) / 1048576) * 1048576));
   const prepared = await prepareDrive({
@@ -78,7 +91,7 @@ async function buildPreparedDrive(options: { driveId: string; blobs: readonly Fi
     threads: 0,
     scratchDirectory: directory,
   });
-  for (const blob of staged) await rm(blob.sourcePath);
+  for (const file of generated) await rm(file);
   return {
     driveId: prepared.driveId,
     imagePath,
@@ -94,7 +107,8 @@ async function buildPlainDrive(options: { driveId: string; blobs: readonly Fixtu
   const partitionStart = options.partitioned ? 2048 : 0;
   const directory = await mkdtemp(path.join(os.tmpdir(), `azure-sim-image-${options.driveId}-`));
   const volume = path.join(directory, 'volume.img');
-  const totalData = options.blobs.reduce((sum, blob) => sum + blob.length, 0);
+  const lengths = await Promise.all(options.blobs.map(async (blob) => ('sourceFile' in blob ? (await stat(blob.sourceFile)).size : blob.length)));
+  const totalData = lengths.reduce((sum, length) => sum + length, 0);
   const volumeSize = Math.max(16 * 1024 * 1024, Math.ceil((totalData * 1.3 + 8 * 1024 * 1024) / 1048576) * 1048576);
   await truncate(await touch(volume), volumeSize);
   await run('mkntfs', ['--force', '--quiet', '--fast', '-s', '512', '-c', '4096', '-p', String(partitionStart), '-H', '255', '-S', '63', '--label', options.driveId.slice(0, 16), volume, String(volumeSize / 512)]);
@@ -102,14 +116,21 @@ async function buildPlainDrive(options: { driveId: string; blobs: readonly Fixtu
   const blobs: { blobPath: string; content: Buffer; md5: Buffer }[] = [];
   const blobXml: string[] = [];
   for (const [index, blob] of options.blobs.entries()) {
-    const content = randomBytes(blob.length);
     const fileName = `blob-${index + 1}.dat`;
-    const local = path.join(directory, fileName);
-    await writeFile(local, content);
+    let content: Buffer;
+    let local: string;
+    if ('sourceFile' in blob) {
+      content = await readFile(blob.sourceFile);
+      local = blob.sourceFile;
+    } else {
+      content = randomBytes(blob.length);
+      local = path.join(directory, fileName);
+      await writeFile(local, content);
+    }
     await run('ntfscp', ['--force', volume, local, `/${fileName}`]);
     const blocks: string[] = [];
-    for (let offset = 0, block = 0; offset < blob.length; offset += blob.blockSize, block += 1) {
-      const length = Math.min(blob.blockSize, blob.length - offset);
+    for (let offset = 0, block = 0; offset < content.length; offset += blob.blockSize, block += 1) {
+      const length = Math.min(blob.blockSize, content.length - offset);
       const hash = createHash('md5').update(content.subarray(offset, offset + length)).digest('hex').toUpperCase();
       const id = Buffer.from(`seedship-block-${String(block).padStart(6, '0')}`).toString('base64');
       blocks.push(`          <Block Offset="${offset}" Length="${length}" Id="${id}" Hash="${hash}" />`);
@@ -119,7 +140,7 @@ async function buildPlainDrive(options: { driveId: string; blobs: readonly Fixtu
         '      <Blob>',
         `        <BlobPath>${blob.blobPath}</BlobPath>`,
         `        <FilePath>\\${fileName}</FilePath>`,
-        `        <Length>${blob.length}</Length>`,
+        `        <Length>${content.length}</Length>`,
         '        <ImportDisposition>overwrite</ImportDisposition>',
         '        <BlockList>',
         ...blocks,
@@ -145,7 +166,7 @@ async function buildPlainDrive(options: { driveId: string; blobs: readonly Fixtu
   const manifestLocal = path.join(directory, 'DriveManifest.xml');
   await writeFile(manifestLocal, manifest);
   await run('ntfscp', ['--force', volume, manifestLocal, '/DriveManifest.xml']);
-  for (const [index] of options.blobs.entries()) await rm(path.join(directory, `blob-${index + 1}.dat`));
+  for (const [index] of options.blobs.entries()) await rm(path.join(directory, `blob-${index + 1}.dat`), { force: true });
   await rm(manifestLocal);
 
   let imagePath = volume;

@@ -1,0 +1,1 @@
+export const CRASH_SWITCH = Symbol('CRASH_SWITCH');

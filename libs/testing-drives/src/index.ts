@@ -1,0 +1,1 @@
+export { buildDriveImage, removeDriveImage, type FixtureBlob, type FixtureDrive } from './lib/drive-image-fixture';
