@@ -55,6 +55,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         DatabaseModule.forRoot({ url: config.DATABASE_URL }),
+        HealthModule,
         ImportOrchestratorCoreModule.forRoot(config, logger),
         MessagingModule.forRoot({
           serviceName: 'import-orchestrator',

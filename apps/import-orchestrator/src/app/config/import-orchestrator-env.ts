@@ -34,7 +34,7 @@ export const importOrchestratorEnv = defineEnv(
       .string()
       .regex(/^[0-9]+$/, 'must be a TCP port number')
       .transform(Number)
-      .default(3000),
+      .default(3300),
     NATS_NAMESPACE: z
       .string()
       .regex(/^[a-z][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes')
