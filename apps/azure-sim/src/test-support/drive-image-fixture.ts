@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import { encryptVolumeInPlace, planVolumeLayout } from '@seedship/bitlocker';
+import { prepareDrive } from '@seedship/drive-format';
 
 const run = promisify(execFile);
 
@@ -25,13 +25,16 @@ export interface FixtureDrive {
   readonly blobs: readonly { blobPath: string; content: Buffer; md5: Buffer }[];
   /** The 48-digit recovery password of the drive's BitLocker volume (undefined for a plain NTFS drive). */
   readonly bitLockerKey: string | undefined;
+  /** As libs/drive-format computes it (undefined for a plain NTFS drive). */
+  readonly driveHeaderHash: string | undefined;
 }
 
 /**
- * Builds a drive image the way the drive-prep tool lays one out (until libs/drive-format does it): an
- * NTFS volume made with mkntfs holding the data files and a WAImportExport v1 drive manifest with an MD5
- * per block, then BitLocker-encrypted in place with libs/bitlocker's writer (unless `encrypt: false`).
- * With `partitioned`, the volume sits in the first MBR partition at 1 MiB, as on a real disk.
+ * Builds a drive image. Encrypted drives (the default) are prepared by libs/drive-format exactly as the
+ * disk-prep agent prepares a real drive: MBR partition at 1 MiB, NTFS, blob files, WAImportExport
+ * manifest, BitLocker, read-back verification; the image file is the drive. `encrypt: false` builds a
+ * plain NTFS image with mkntfs and ntfscp instead (for AZURE_SIM_ACCEPT_UNENCRYPTED_DRIVES), with the
+ * volume bare or, with `partitioned`, in an MBR partition at 1 MiB.
  */
 export async function buildDriveImage(options: {
   driveId: string;
@@ -40,17 +43,61 @@ export async function buildDriveImage(options: {
   encrypt?: boolean;
   storageAccountKey: string;
 }): Promise<FixtureDrive> {
-  const encrypt = options.encrypt ?? true;
+  return (options.encrypt ?? true) ? buildPreparedDrive(options) : buildPlainDrive({ ...options, partitioned: options.partitioned ?? false });
+}
+
+async function buildPreparedDrive(options: { driveId: string; blobs: readonly FixtureBlob[]; storageAccountKey: string }): Promise<FixtureDrive> {
+  const containers = new Set(options.blobs.map((blob) => blob.blobPath.split('/')[0] ?? ''));
+  const blockSizes = new Set(options.blobs.map((blob) => blob.blockSize));
+  const [container] = [...containers];
+  const [blockBytes] = [...blockSizes];
+  if (containers.size !== 1 || !container || blockSizes.size !== 1) {
+    throw new Error('A prepared fixture drive holds blobs of one container with one block size.');
+  }
+  const directory = await mkdtemp(path.join(os.tmpdir(), `azure-sim-image-${options.driveId}-`));
+  const blobs: { blobPath: string; content: Buffer; md5: Buffer }[] = [];
+  const staged = [];
+  for (const [index, blob] of options.blobs.entries()) {
+    const content = randomBytes(blob.length);
+    const sourcePath = path.join(directory, `staged-${index}.bin`);
+    await writeFile(sourcePath, content);
+    const md5 = createHash('md5').update(content).digest();
+    blobs.push({ blobPath: blob.blobPath, content, md5 });
+    staged.push({ blobName: blob.blobPath.slice(container.length + 1), sourcePath, size: blob.length, md5: md5.toString('base64') });
+  }
+  const totalData = options.blobs.reduce((sum, blob) => sum + blob.length, 0);
+  const imagePath = path.join(directory, 'disk.img');
+  await truncate(await touch(imagePath), Math.max(32 * 1024 * 1024, Math.ceil((totalData * 1.2 + 24 * 1024 * 1024) / 1048576) * 1048576));
+  const prepared = await prepareDrive({
+    device: imagePath,
+    driveId: options.driveId,
+    container,
+    blobs: staged,
+    credential: { storageAccountKey: options.storageAccountKey },
+    blockBytes,
+    threads: 0,
+    scratchDirectory: directory,
+  });
+  for (const blob of staged) await rm(blob.sourcePath);
+  return {
+    driveId: prepared.driveId,
+    imagePath,
+    manifestFile: prepared.manifestFile,
+    manifestHash: prepared.manifestHash,
+    blobs,
+    bitLockerKey: prepared.recoveryPassword.toString(),
+    driveHeaderHash: prepared.driveHeaderHash,
+  };
+}
+
+async function buildPlainDrive(options: { driveId: string; blobs: readonly FixtureBlob[]; partitioned: boolean; storageAccountKey: string }): Promise<FixtureDrive> {
   const partitionStart = options.partitioned ? 2048 : 0;
   const directory = await mkdtemp(path.join(os.tmpdir(), `azure-sim-image-${options.driveId}-`));
   const volume = path.join(directory, 'volume.img');
   const totalData = options.blobs.reduce((sum, blob) => sum + blob.length, 0);
   const volumeSize = Math.max(16 * 1024 * 1024, Math.ceil((totalData * 1.3 + 8 * 1024 * 1024) / 1048576) * 1048576);
   await truncate(await touch(volume), volumeSize);
-  const layout = planVolumeLayout({ volumeBytes: volumeSize, sectorSize: 512 });
-  // With BitLocker, NTFS stays clear of the regions the layout reserves for BitLocker's own metadata.
-  const sectors = encrypt ? String(layout.filesystemBytes / 512) : String(volumeSize / 512);
-  await run('mkntfs', ['--force', '--quiet', '--fast', '-s', '512', '-c', '4096', '-p', String(partitionStart), '-H', '255', '-S', '63', '--label', options.driveId.slice(0, 16), volume, sectors]);
+  await run('mkntfs', ['--force', '--quiet', '--fast', '-s', '512', '-c', '4096', '-p', String(partitionStart), '-H', '255', '-S', '63', '--label', options.driveId.slice(0, 16), volume, String(volumeSize / 512)]);
 
   const blobs: { blobPath: string; content: Buffer; md5: Buffer }[] = [];
   const blobXml: string[] = [];
@@ -101,11 +148,6 @@ export async function buildDriveImage(options: {
   for (const [index] of options.blobs.entries()) await rm(path.join(directory, `blob-${index + 1}.dat`));
   await rm(manifestLocal);
 
-  let bitLockerKey: string | undefined;
-  if (encrypt) {
-    const encrypted = await encryptVolumeInPlace(volume, { layout, partitionStartSector: partitionStart, sectorsPerCluster: 8, threads: 0 });
-    bitLockerKey = encrypted.recoveryPassword.toString();
-  }
   let imagePath = volume;
   if (options.partitioned) imagePath = await wrapInMbrPartition(volume, path.join(directory, 'disk.img'), volumeSize);
   return {
@@ -114,7 +156,8 @@ export async function buildDriveImage(options: {
     manifestFile: '\\DriveManifest.xml',
     manifestHash: createHash('md5').update(manifest).digest('hex').toUpperCase(),
     blobs,
-    bitLockerKey,
+    bitLockerKey: undefined,
+    driveHeaderHash: undefined,
   };
 }
 

@@ -9,6 +9,7 @@ import { WINDOWS_BITLOCKER_ARCHIVE } from '@seedship/testing';
 
 import { buildDriveImage, removeDriveImage, type FixtureDrive } from '../../../test-support/drive-image-fixture';
 import { DriveReadError } from '../drive-reader';
+import { parseDriveManifest } from '../manifest/drive-manifest';
 
 import { LibBitLockerUnlocker } from './lib-bitlocker-unlocker';
 import { NtfsImageDriveReader } from './ntfs-image-drive-reader';
@@ -49,6 +50,43 @@ describe('NtfsImageDriveReader', () => {
     // unused ciphertext was wiped, so ntfs-3g cannot be pointed at it; drive images built by the
     // project's own writer are read end to end instead.)
     expect(createHash('sha256').update(decrypted).digest('hex')).toBe(sha256);
+  });
+
+  it('opens a drive prepared by libs/drive-format, and every block of its manifest checks out', async () => {
+    const prepared = await buildDriveImage({
+      driveId: 'PREPARED-1',
+      storageAccountKey: 'a2V5',
+      blobs: [
+        { blobPath: 'seedjob/packs/a.pack', length: 3 * 1024 * 1024 + 5, blockSize: 1024 * 1024 },
+        { blobPath: 'seedjob/index/0', length: 700, blockSize: 1024 * 1024 },
+      ],
+    });
+    try {
+      const reader = new NtfsImageDriveReader({ acceptUnencrypted: false, unlocker: new LibBitLockerUnlocker() });
+      const drive = await reader.open({ driveId: prepared.driveId, imagePath: prepared.imagePath }, prepared.bitLockerKey ?? '');
+      try {
+        const manifestBytes = await drive.readFile(prepared.manifestFile);
+        expect(createHash('md5').update(manifestBytes ?? Buffer.alloc(0)).digest('hex').toUpperCase()).toBe(prepared.manifestHash);
+        const manifest = parseDriveManifest(manifestBytes?.toString('utf8') ?? '');
+        expect(manifest.driveId).toBe('PREPARED-1');
+        expect(manifest.blobs.map((blob) => [blob.blobPath, blob.length, blob.kind])).toEqual([
+          ['seedjob/packs/a.pack', 3 * 1024 * 1024 + 5, 'BlockBlob'],
+          ['seedjob/index/0', 700, 'BlockBlob'],
+        ]);
+        for (const [index, blob] of manifest.blobs.entries()) {
+          expect(await drive.fileSize(blob.filePath)).toBe(blob.length);
+          const whole = await drive.readRange(blob.filePath, 0, blob.length);
+          expect(whole.equals(prepared.blobs[index]?.content ?? Buffer.alloc(0))).toBe(true);
+          for (const range of blob.ranges) {
+            expect(createHash('md5').update(whole.subarray(range.offset, range.offset + range.length)).digest('hex').toUpperCase()).toBe(range.hash);
+          }
+        }
+      } finally {
+        await drive.close();
+      }
+    } finally {
+      await removeDriveImage(prepared);
+    }
   });
 
   it('reports a recovery password that does not unlock the volume as BitLockerKeyInvalid', async () => {
