@@ -19,6 +19,7 @@ export class KubernetesService {
   private lastAnnotation: string | undefined;
   private lastRenewAt = 0;
   private leader = true;
+  private renewFailing = false;
 
   constructor(
     @Inject(DISK_PREP_CONFIG) private readonly config: DiskPrepAgentConfig,
@@ -53,8 +54,11 @@ export class KubernetesService {
       if (held !== this.leader) this.logger.info({ lease: this.reporter.leaseName, held }, held ? 'Holding the node Lease' : 'Another process holds the node Lease; waiting');
       this.leader = held;
       this.lastRenewAt = now;
+      this.renewFailing = false;
     } catch (error) {
-      this.logger.warn({ err: error }, 'Could not renew the node Lease');
+      // Said once per outage, not on every scan.
+      if (!this.renewFailing) this.logger.warn({ err: error }, 'Could not renew the node Lease; retrying on every scan');
+      this.renewFailing = true;
       if (now - this.lastRenewAt > this.config.LEASE_DURATION_SECONDS * 1000) this.leader = false;
     }
     return this.leader;
