@@ -24,6 +24,8 @@ const run = promisify(execFile);
 const MiB = 1024 * 1024;
 const MASTER_KEY_HEX = randomBytes(32).toString('hex');
 const ACCOUNT_KEY = randomBytes(64).toString('base64');
+/** Staging a job and writing, reading back and verifying its drives on a shared two-core machine. */
+const FILL_TEST_TIMEOUT_MS = 300_000;
 
 interface Bay {
   readonly node: string;
@@ -262,7 +264,7 @@ describe('disk-prep agents on two copy nodes (real Postgres, NATS, loop-device d
       expect(outbox.filter((row) => (row.payload as { jobId?: string }).jobId === job.jobId)).toHaveLength(1);
     });
     expect(drivesReady.filter((payload) => payload.jobId === job.jobId)).toHaveLength(1);
-  });
+  }, FILL_TEST_TIMEOUT_MS);
 
   it('gives two competing jobs their own drives, only as many as each needs, and never touches a drive with data', async () => {
     // A drive with a partition table: it waits for an operator, untouched, while jobs wait for space.
@@ -312,7 +314,7 @@ describe('disk-prep agents on two copy nodes (real Postgres, NATS, loop-device d
     const event = await jobDrivesReady(small.jobId);
     const [wiped] = await expectJobOnVerifiedDrives(small, event.driveIds);
     expect(wiped?.serialNumber).toBe(used.serial);
-  });
+  }, FILL_TEST_TIMEOUT_MS);
 
   it('marks a drive pulled mid-copy FAILED and puts its blobs on the next drive inserted', async () => {
     const job = await stagedJob('pulled-job', 6, 24 * MiB);
@@ -330,7 +332,7 @@ describe('disk-prep agents on two copy nodes (real Postgres, NATS, loop-device d
     const drives = await expectJobOnVerifiedDrives(job, event.driveIds);
     expect(drives.map((drive) => drive.serialNumber)).toEqual([replacement.serial]);
     expect((await prisma.drive.findUniqueOrThrow({ where: { id: failed.id } })).state).toBe('FAILED');
-  });
+  }, FILL_TEST_TIMEOUT_MS);
 
   it('redoes a drive from scratch after the agent is killed mid-copy, and ends with a correct drive', async () => {
     const job = await stagedJob('killed-job', 6, 24 * MiB);
@@ -345,7 +347,7 @@ describe('disk-prep agents on two copy nodes (real Postgres, NATS, loop-device d
     const drives = await expectJobOnVerifiedDrives(job, event.driveIds);
     expect(drives.map((row) => row.serialNumber)).toEqual([drive.serial]);
     expect(agents.a.logs().some((line) => line.includes('Writing the drive again from scratch after a restart'))).toBe(true);
-  });
+  }, FILL_TEST_TIMEOUT_MS);
 
   it('told Kubernetes about it in the API shapes: a node Lease, Events for the technician, a bay annotation', () => {
     expect(kube.violations).toEqual([]);
