@@ -127,10 +127,14 @@ export class DriveStore {
     if (!existing) {
       return this.prisma.drive.create({ data: { serialNumber: observation.serialNumber, ...location, ...judged } });
     }
-    // A drive back in a bay starts a new life: no job until it is claimed again.
-    return this.prisma.drive.update({
-      where: { id: existing.id },
-      data: { ...location, ...judged, jobId: null, claimedAt: null, bytesPlanned: 0n, bytesWritten: 0n, version: { increment: 1 } },
+    // A drive back in a bay starts a new life: no job and no plan until it is claimed again (a drive
+    // carried to another node mid-copy still has the plan of its old claim).
+    return this.prisma.$transaction(async (tx) => {
+      await tx.driveBlob.deleteMany({ where: { driveId: existing.id } });
+      return tx.drive.update({
+        where: { id: existing.id },
+        data: { ...location, ...judged, jobId: null, claimedAt: null, bytesPlanned: 0n, bytesWritten: 0n, version: { increment: 1 } },
+      });
     });
   }
 
