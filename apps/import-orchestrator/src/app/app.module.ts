@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 
 import { DatabaseModule, PRISMA_CLIENT, type PrismaClient } from '@seedship/db';
+import { HealthModule } from '@seedship/health';
 import { type Logger } from '@seedship/logging';
 import { MessagingModule } from '@seedship/messaging';
 
