@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 
 import { DatabaseModule, PRISMA_CLIENT, type PrismaClient } from '@seedship/db';
+import { HealthModule } from '@seedship/health';
 import { type Logger } from '@seedship/logging';
 import { MessagingModule } from '@seedship/messaging';
 
@@ -56,6 +57,7 @@ export class AppModule {
       imports: [
         DatabaseModule.forRoot({ url: config.DATABASE_URL }),
         ImportOrchestratorCoreModule.forRoot(config, logger),
+        HealthModule,
         MessagingModule.forRoot({
           serviceName: 'import-orchestrator',
           servers: config.NATS_URL,
