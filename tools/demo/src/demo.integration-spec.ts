@@ -5,7 +5,7 @@ import { WORKSPACE_ROOT } from '@seedship/testing';
 
 import { DEMO_STEPS } from './lib/demo-run';
 
-/** Runs `npm run demo`'s program on a small data set as a child process, as a newcomer would run it. */
+/** Runs `npm run demo`'s program on a small data set (48 MiB: the agent takes drives of 32 MiB and up, so this spans two) as a child process, as a newcomer would run it. */
 function runDemoProcess(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', join(WORKSPACE_ROOT, 'tools/demo/src/main.ts'), ...args], {
@@ -24,7 +24,7 @@ function runDemoProcess(args: readonly string[]): Promise<{ code: number | null;
 
 describe('the demo, end to end (real Postgres, NATS, Azurite, azure-sim, services, loop-device drives)', () => {
   it('seeds a small data set over two drives, goes incremental and restores it byte for byte', async () => {
-    const result = await runDemoProcess(['--size-mib', '24']);
+    const result = await runDemoProcess(['--size-mib', '48']);
     const output = `${result.stdout}\n--- stderr ---\n${result.stderr}`;
     const summary = result.stdout.slice(result.stdout.lastIndexOf('\nSummary\n'));
     expect([result.code, output]).toEqual([0, output]);
@@ -37,7 +37,7 @@ describe('the demo, end to end (real Postgres, NATS, Azurite, azure-sim, service
   it('refuses a bad option before starting anything, naming it (exit 2)', async () => {
     const result = await runDemoProcess(['--size-mib', '4']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--size-mib must be a whole number of MiB from 16');
+    expect(result.stderr).toContain('--size-mib must be a whole number of MiB from 40');
     expect(result.stdout).toBe('');
   });
 });

@@ -15,7 +15,6 @@ import {
   type AzureSimProcess,
   type AzuriteProcess,
   WORKSPACE_ROOT,
-  eventually,
   simControl,
   startAzureSimProcess,
   startAzurite,
@@ -25,6 +24,7 @@ import {
 import { type SimulatedDrive, insertSimulatedDrive, planSimulatedDrives, pullSimulatedDrive, removeSimulatedDrive } from './drives';
 import { type StepResult, formatBytes, formatDuration, renderSummary } from './format';
 import { api } from './http';
+import { PollAbort, pollUntil } from './poll';
 import { type DemoOptions } from './options';
 import { type DemoService, startDemoService } from './processes';
 import { ProgressBar } from './progress';
@@ -143,24 +143,21 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   let blobContainer: ContainerClient | undefined;
   const url: Record<'staging' | 'orchestrator' | 'shipping' | 'console', string> = { staging: '', orchestrator: '', shipping: '', console: '' };
 
+  const stagedBlobs = async (jobId: string): Promise<{ blobName: string; sizeBytes: string }[]> =>
+    (await api<{ blobs: { blobName: string; sizeBytes: string }[] }>('GET', `${url.staging}/seeding-jobs/${jobId}/staged-blobs`)).blobs;
   const jobView = (jobId: string): Promise<JobView> => api<JobView>('GET', `${url.staging}/seeding-jobs/${jobId}`);
-  /** Polls the job until it reaches one of `states` (FAILED or CANCELLED end the wait with the reason). */
+  /** Polls the job until it reaches one of `states`; FAILED or CANCELLED end the wait at once with the reason. */
   const waitForJob = (jobId: string, states: readonly string[], timeoutMs: number, onPoll?: () => Promise<void>): Promise<JobView> =>
-    eventually(
+    pollUntil(
       async () => {
         await onPoll?.();
         const job = await jobView(jobId);
-        if (job.state === 'FAILED' || job.state === 'CANCELLED') return Promise.reject(new StepFailed(`the job is ${job.state}: ${job.failureReason ?? 'no reason recorded'}`));
+        if (job.state === 'FAILED' || job.state === 'CANCELLED') throw new PollAbort(`the job is ${job.state}: ${job.failureReason ?? 'no reason recorded'}`);
         if (!states.includes(job.state)) throw new Error(`the job is ${job.state}`);
         return job;
       },
-      { timeoutMs, intervalMs: 500, description: `the job to be ${states.join(' or ')}` },
-    ).catch((error: unknown) => {
-      // eventually retries everything; a failed job is final, so say so plainly.
-      const message = error instanceof Error ? error.message : String(error);
-      const failed = /the job is (FAILED|CANCELLED): .*/.exec(message);
-      throw new Error(failed ? failed[0] : message);
-    });
+      { timeoutMs, description: `the job to be ${states.join(' or ')}` },
+    );
 
   let exitCode = 1;
   try {
@@ -306,12 +303,12 @@ export async function runDemo(options: DemoOptions): Promise<number> {
           'GET',
           `${url.staging}/seeding-jobs/${job.id}/ingest`,
         );
-        if (ingest.state === 'FAILED') throw new StepFailed(`the ingest failed: ${ingest.errorMessage ?? ''}`);
+        if (ingest.state === 'FAILED') throw new PollAbort(`the ingest failed: ${ingest.errorMessage ?? ''}`);
         last = { bytesDone: ingest.bytesDone, bytesTotal: ingest.bytesTotal ?? '0' };
         bar.update({ done: Number(ingest.bytesDone), total: Number(ingest.bytesTotal ?? 0), bytesPerSecond: ingest.bytesPerSecond });
       });
       bar.finish();
-      const blobs = await api<{ sizeBytes: string }[]>('GET', `${url.staging}/seeding-jobs/${job.id}/staged-blobs`);
+      const blobs = await stagedBlobs(job.id);
       const stagedBytes = blobs.reduce((sum, blob) => sum + Number(blob.sizeBytes), 0);
       return { value: staged, detail: `${formatBytes(Number(last.bytesDone))} read, ${blobs.length} blobs staged (${formatBytes(stagedBytes)}); job ${staged.state}` };
     });
@@ -327,7 +324,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       if (!services.some((service) => service.name === 'disk-prep-agent')) {
         throw new Error(`disk-prep-agent not built: ${AGENT_ENTRY} does not exist on this branch, so no drive can be prepared (no step is faked).`);
       }
-      const blobs = await api<{ sizeBytes: string }[]>('GET', `${url.staging}/seeding-jobs/${job.id}/staged-blobs`);
+      const blobs = await stagedBlobs(job.id);
       const stagedBytes = Number(planned.bytesNeedingDrives);
       const plan = planSimulatedDrives(stagedBytes, Math.max(...blobs.map((blob) => Number(blob.sizeBytes))));
       note(`   inserting ${plan.count} blank drives of ${formatBytes(plan.sizeBytes)} (${formatBytes(plan.usableBytes)} usable each) for ${formatBytes(stagedBytes)}`);
@@ -338,6 +335,13 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       let previous = { at: Date.now(), written: 0 };
       let rate = 0;
       await waitForJob(job.id, ['DRIVES_READY', 'IMPORT_JOB_CREATED', 'SHIPPING'], 30 * 60_000, async () => {
+        // A drive of ours the agent refused or failed will not become ready: say why at once.
+        const all = await api<{ items: DriveView[] }>('GET', `${url.console}/api/drives?limit=500`, { token: adminToken });
+        for (const drive of all.items) {
+          if (drives.some((inserted) => inserted.serial === drive.serialNumber) && ['REJECTED', 'FAILED', 'NEEDS_WIPE_CONFIRMATION', 'REMOVED'].includes(drive.state)) {
+            throw new PollAbort(`drive ${drive.serialNumber} is ${drive.state}: ${drive.stateReason ?? 'no reason given'}`);
+          }
+        }
         const page = await api<{ items: DriveView[] }>('GET', `${url.console}/api/drives?jobId=${job.id}&limit=500`, { token: adminToken });
         const written = page.items.reduce((sum, drive) => sum + Number(drive.bytesWritten ?? 0), 0);
         const plannedBytes = page.items.reduce((sum, drive) => sum + Number(drive.bytesPlanned ?? 0), 0);
@@ -399,7 +403,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     });
 
     // 10 and 11. Azure imports; the orchestrator verifies every blob and marks the job SEEDED.
-    const blobCount = (await api<unknown[]>('GET', `${url.staging}/seeding-jobs/${job.id}/staged-blobs`)).length;
+    const blobCount = (await stagedBlobs(job.id)).length;
     await step('import completed', async () => {
       const bar = new ProgressBar('   importing');
       await waitForJob(job.id, ['IMPORT_COMPLETED', 'VERIFYING', 'SEEDED'], 30 * 60_000, async () => {
@@ -430,18 +434,18 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       const change = await changeSource(source);
       const started = await api<{ snapshotId: string }>('POST', `${url.orchestrator}/seeding-jobs/${job.id}/incrementals`, { body: { sourcePath: source }, expect: [202] });
       const bar = new ProgressBar('   uploading');
-      const done = await eventually(
+      const done = await pollUntil(
         async () => {
           const view = await api<{ state: string; bytesUploaded: string; bytesTotal: string; bytesPerSecond: number; errorMessage: string | null; manifestId: string | null; objectsUploaded: number; objectsAlreadyPresent: number }>(
             'GET',
             `${url.orchestrator}/seeding-jobs/${job.id}/incrementals/${started.snapshotId}`,
           );
-          if (view.state === 'FAILED') return Promise.reject(new StepFailed(`the incremental failed: ${view.errorMessage ?? ''}`));
+          if (view.state === 'FAILED') throw new PollAbort(`the incremental failed: ${view.errorMessage ?? ''}`);
           bar.update({ done: Number(view.bytesUploaded), total: Number(view.bytesTotal), bytesPerSecond: view.bytesPerSecond });
           if (view.state !== 'COMPLETED') throw new Error(`the incremental is ${view.state}`);
           return view;
         },
-        { timeoutMs: 30 * 60_000, intervalMs: 500, description: 'the incremental to complete' },
+        { timeoutMs: 30 * 60_000, description: 'the incremental to complete' },
       );
       bar.finish();
       if (!done.manifestId) throw new Error('the completed incremental has no manifest');

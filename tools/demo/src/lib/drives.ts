@@ -7,8 +7,8 @@ import { driveCapacity } from '@seedship/drive-format';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
-/** The smallest drive libs/drive-format prepares. */
-export const MIN_DRIVE_MIB = 18;
+/** The smallest drive the disk-prep agent accepts (its drive rules' MIN_DRIVE_BYTES, 32 MiB). */
+export const MIN_DRIVE_MIB = 32;
 
 export interface SimulatedDrive {
   /** The serial the disk-prep agent gives a loop device: its image file's name without the extension. */
@@ -31,7 +31,7 @@ export function planSimulatedDrives(stagedBytes: number, largestBlobBytes: numbe
   const usableBytes = usable(sizeMiB);
   if (usableBytes >= stagedBytes) {
     throw new Error(
-      `${stagedBytes} staged bytes fit on the smallest drive (${MIN_DRIVE_MIB} MiB holds ${usableBytes}); the job would not span two drives. Use a larger data set (--size-mib 24 or more).`,
+      `${stagedBytes} staged bytes fit on the smallest drive (${MIN_DRIVE_MIB} MiB holds ${usableBytes}); the job would not span two drives. Use a larger data set (--size-mib 48 or more).`,
     );
   }
   // Blobs are whole on one drive, so a drive may end with some room unused; one more drive than the bytes need.

@@ -6,9 +6,9 @@ describe('parseDemoOptions', () => {
   });
 
   it('reads every option, in either form, and resolves a relative source against the working directory', () => {
-    expect(parseDemoOptions(['--source', 'data', '--size-mib=32', '--keep', '--provider', 'import_export'], '/home/me')).toEqual({
+    expect(parseDemoOptions(['--source', 'data', '--size-mib=64', '--keep', '--provider', 'import_export'], '/home/me')).toEqual({
       source: '/home/me/data',
-      sizeMiB: 32,
+      sizeMiB: 64,
       keep: true,
       provider: 'IMPORT_EXPORT',
       help: false,
@@ -16,7 +16,7 @@ describe('parseDemoOptions', () => {
   });
 
   it('refuses what it cannot use, saying what to write instead', () => {
-    expect(() => parseDemoOptions(['--size-mib', '8'])).toThrow(/--size-mib must be a whole number of MiB from 16/);
+    expect(() => parseDemoOptions(['--size-mib', '8'])).toThrow(/--size-mib must be a whole number of MiB from 40/);
     expect(() => parseDemoOptions(['--size-mib', 'big'])).toThrow(DemoUsageError);
     expect(() => parseDemoOptions(['--provider', 'aws'])).toThrow('--provider must be IMPORT_EXPORT or DATABOX_CUSTOMER_DISK, not "AWS".');
     expect(() => parseDemoOptions(['--source'])).toThrow('--source needs a value.');

@@ -23,7 +23,7 @@ verification, an online incremental and a byte-for-byte restore. See docs/demo.m
 
 Options:
   --source PATH        seed a copy of this directory instead of a generated sample
-  --size-mib N         size of the generated sample in MiB (default ${DEFAULT_SIZE_MIB}; at least 16)
+  --size-mib N         size of the generated sample in MiB (default ${DEFAULT_SIZE_MIB}; at least 40, so it spans two drives)
   --provider P         IMPORT_EXPORT or DATABOX_CUSTOMER_DISK (default DATABOX_CUSTOMER_DISK)
   --keep               leave everything running and in place (processes, drives, images, database)
   --help               this text`;
@@ -54,8 +54,8 @@ export function parseDemoOptions(argv: readonly string[], cwd = process.cwd()): 
       }
       case '--size-mib': {
         const value = valueOf(flag, inline);
-        if (!/^[1-9][0-9]*$/.test(value) || Number(value) < 16 || Number(value) > 1_000_000) {
-          throw new DemoUsageError(`--size-mib must be a whole number of MiB from 16 (two drives' worth) up, not "${value}".`);
+        if (!/^[1-9][0-9]*$/.test(value) || Number(value) < 40 || Number(value) > 1_000_000) {
+          throw new DemoUsageError(`--size-mib must be a whole number of MiB from 40 (two drives' worth) up, not "${value}".`);
         }
         sizeMiB = Number(value);
         break;
