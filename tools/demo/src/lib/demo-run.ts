@@ -276,7 +276,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     });
 
     // 3. The job, through staging-ingest's API.
-    const importJobName = `demo-${runId}`;
+    // Underscore, not hyphen: azure-sim's Data Box API takes only letters, digits and underscores.
+    const importJobName = `demo_${runId}`;
     const job = await step('create job', async () => {
       const created = await api<JobView>('POST', `${url.staging}/seeding-jobs`, {
         body: {
@@ -350,7 +351,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
           rate = ((written - previous.written) * 1000) / (now - previous.at);
           previous = { at: now, written };
         }
-        bar.update({ done: written, total: Math.max(plannedBytes, stagedBytes), bytesPerSecond: rate });
+        // Written bytes include the drive's own structures (NTFS, manifest), so they may pass the planned blob bytes.
+        bar.update({ done: written, total: Math.max(plannedBytes, stagedBytes, written), bytesPerSecond: rate });
       });
       bar.finish();
       const page = await api<{ items: DriveView[] }>('GET', `${url.console}/api/drives?jobId=${job.id}&limit=500`, { token: adminToken });
@@ -413,15 +415,16 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       });
       bar.finish();
       const timeline = await api<{ items: { toState: string }[] }>('GET', `${url.console}/api/jobs/${job.id}/timeline`, { token: adminToken });
-      const states = timeline.items.map((entry) => entry.toState);
+      // The console lists the newest first; show the states in the order they came.
+      const states = timeline.items.map((entry) => entry.toState).filter((state) => typeof state === 'string' && state.length > 0).reverse();
       if (!states.includes('IMPORT_COMPLETED')) throw new Error(`the timeline has no IMPORT_COMPLETED: ${states.join(' -> ')}`);
-      return { value: undefined, detail: `Azure reports the import complete (timeline: ${states.join(' -> ')})` };
+      return { value: undefined, detail: `Azure reports the import complete; the job went ${states.join(' -> ')}` };
     });
     await step('verify every blob (SEEDED)', async () => {
       const bar = new ProgressBar('   verifying');
       await waitForJob(job.id, ['SEEDED'], 30 * 60_000, async () => {
-        const view = await api<{ verifiedBlobs: number }>('GET', `${url.orchestrator}/seeding-jobs/${job.id}/import`);
-        bar.update({ done: view.verifiedBlobs, total: blobCount, bytesPerSecond: 0 });
+        const view = await api<{ verifiedBytes: string }>('GET', `${url.orchestrator}/seeding-jobs/${job.id}/import`);
+        bar.update({ done: Number(view.verifiedBytes), total: Number(planned.bytesNeedingDrives), bytesPerSecond: 0 });
       });
       bar.finish();
       const view = await api<{ verifiedBlobs: number; verifiedBytes: string; repairedBlobs: number }>('GET', `${url.orchestrator}/seeding-jobs/${job.id}/import`);
@@ -441,7 +444,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
             `${url.orchestrator}/seeding-jobs/${job.id}/incrementals/${started.snapshotId}`,
           );
           if (view.state === 'FAILED') throw new PollAbort(`the incremental failed: ${view.errorMessage ?? ''}`);
-          bar.update({ done: Number(view.bytesUploaded), total: Number(view.bytesTotal), bytesPerSecond: view.bytesPerSecond });
+          // The total is known once the incremental snapshot is sealed.
+          if (Number(view.bytesTotal) > 0) bar.update({ done: Number(view.bytesUploaded), total: Number(view.bytesTotal), bytesPerSecond: view.bytesPerSecond });
           if (view.state !== 'COMPLETED') throw new Error(`the incremental is ${view.state}`);
           return view;
         },

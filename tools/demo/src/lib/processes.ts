@@ -37,7 +37,7 @@ export async function startDemoService(options: {
   started.child.stdout?.on('data', (chunk: Buffer) => log.write(chunk));
   started.child.stderr?.on('data', (chunk: Buffer) => log.write(chunk));
   started.child.once('exit', () => log.end());
-  await eventually(
+  const ready = eventually(
     async () => {
       if (started.child.exitCode !== null) throw new Error(`${options.name} exited with ${started.child.exitCode}; see ${logFile}`);
       const response = await fetch(`${started.baseUrl}/health/ready`);
@@ -45,5 +45,10 @@ export async function startDemoService(options: {
     },
     { timeoutMs: 60_000, intervalMs: 200, description: `${options.name} /health/ready` },
   );
+  // A service that never gets ready is stopped here: the caller only knows of the ones that did.
+  await ready.catch(async (error: unknown) => {
+    await started.stop();
+    throw error;
+  });
   return { name: options.name, baseUrl: started.baseUrl, logFile, process: started };
 }
