@@ -102,24 +102,29 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   let restoreMatched = false;
   let cleanedUp = false;
 
-  const cleanup = async (): Promise<void> => {
-    if (cleanedUp) return;
-    cleanedUp = true;
+  let stopped = false;
+  const stopProcesses = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
     for (const service of [...services].reverse()) await service.process.stop().catch(() => undefined);
     if (sim) await writeFile(join(dirs.logs, 'azure-sim.log'), sim.logs().join('\n')).catch(() => undefined);
     await sim?.stop().catch(() => undefined);
     await azurite?.stop().catch(() => undefined);
+  };
+  const cleanup = async (): Promise<void> => {
+    if (cleanedUp) return;
+    cleanedUp = true;
+    await stopProcesses();
     for (const drive of drives) await removeSimulatedDrive(drive).catch(() => undefined);
     await database?.drop().catch(() => undefined);
   };
+  // Ctrl-C: without --keep everything is cleaned up; with it only the processes stop (drives, images and database stay).
   const onSignal = (): void => {
-    note('\ninterrupted: cleaning up');
-    void cleanup().finally(() => process.exit(130));
+    note(options.keep ? '\nstopping the services (--keep: drives, images and the database stay)' : '\ninterrupted: cleaning up');
+    void (options.keep ? stopProcesses() : cleanup()).finally(() => process.exit(130));
   };
-  if (!options.keep) {
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  }
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   const step = async <T>(name: DemoStep, work: () => Promise<{ value: T; detail: string }>): Promise<T> => {
     note(`\n== ${name}`);
@@ -491,7 +496,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       ]),
     );
     if (options.keep) {
-      out(`\n--keep: everything is left running and in place (run directory ${runDir}); press Ctrl-C to stop the services.`);
+      out(exitCode === 0 ? `\n--keep: everything is left running and in place (run directory ${runDir}, database ${database?.url ?? '-'}); Ctrl-C stops the services.` : `\n--keep: the services are stopped (the run failed); the drives' images, the run directory ${runDir} and the database stay.`);
     } else {
       await cleanup();
       if (exitCode === 0) await rm(runDir, { recursive: true, force: true });
@@ -500,6 +505,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         for (const entry of await readdir(runDir)) if (entry !== 'logs') await rm(join(runDir, entry), { recursive: true, force: true });
         out(`logs kept in ${dirs.logs}`);
       }
+    }
+    if (!options.keep || exitCode !== 0) {
+      if (options.keep) await stopProcesses();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
