@@ -12,6 +12,7 @@ import { type LoopDevice, createLoopDevice } from '@seedship/block-devices';
 import { DiskPrepDriveProgress, type DiskPrepDriveProgressPayload, DiskPrepJobDrivesReady, type DiskPrepJobDrivesReadyPayload, parsePayload } from '@seedship/contracts';
 import { type DriveModel, type PrismaClient, createPrismaClient } from '@seedship/db';
 import { driveCapacity, planDrives, verifyDrive } from '@seedship/drive-format';
+import { transitionJob } from '@seedship/jobs';
 import { MasterKey, decryptSecret, recoveryPasswordContext } from '@seedship/secrets';
 import { type NodeServiceProcess, type TestDatabase, createTestDatabase, createTestNamespace, eventually, testServices } from '@seedship/testing';
 
@@ -347,6 +348,49 @@ describe('disk-prep agents on two copy nodes (real Postgres, NATS, loop-device d
     const drives = await expectJobOnVerifiedDrives(job, event.driveIds);
     expect(drives.map((row) => row.serialNumber)).toEqual([drive.serial]);
     expect(agents.a.logs().some((line) => line.includes('Writing the drive again from scratch after a restart'))).toBe(true);
+  }, FILL_TEST_TIMEOUT_MS);
+
+  it('fails a drive it cannot prepare with the reason on its row, and gives its blobs back', async () => {
+    const job = await createStagedJob(prisma, {
+      importJobName: 'no-key-job',
+      stagingLocation: staging,
+      workDir: work,
+      largeFiles: 1,
+      largeFileBytes: 8 * MiB,
+      packTargetBytes: 6 * MiB,
+      storageAccount: 'unknownaccount',
+    });
+    const drive = await insertDrive('b');
+    const failed = await driveRow(drive.serial, (row) => row.state === 'FAILED', `${drive.serial} FAILED`);
+    expect(failed.stateReason).toBe('No account key for storage account unknownaccount: add it to STORAGE_ACCOUNT_KEYS of the disk-prep agent');
+    expect(failed.jobId).toBe(job.jobId);
+    expect(await prisma.driveBlob.count({ where: { driveId: failed.id } })).toBe(0);
+    expect(Number((await prisma.seedingJob.findUniqueOrThrow({ where: { id: job.jobId } })).bytesNeedingDrives)).toBe(job.stagedBytes);
+    // Its bytes were never touched: the agent refused before prepareDrive.
+    expect((await readFile(drive.loop.imagePath)).subarray(0, 1024 * 1024).every((byte) => byte === 0)).toBe(true);
+    // The job leaves the queue, so the next tests' drives go to their own jobs.
+    await prisma.$transaction((tx) => transitionJob(tx, { jobId: job.jobId, to: 'CANCELLED', actor: 'user:operator@example.com' }));
+  }, FILL_TEST_TIMEOUT_MS);
+
+  it('claims at once when a job starts waiting for drives, without waiting for the next scan', async () => {
+    // A third node that scans only every 10 minutes: only the job's state-changed event can wake it.
+    const bayC = path.join(work, 'bays-c');
+    await mkdir(bayC);
+    const drive = await createLoopDevice({ sizeBytes: 64 * MiB, directory: bayC });
+    loops.push(drive);
+    const serial = loopSerial(drive.imagePath);
+    const agentC = await startAgentProcess({ ...envs.b, NODE_NAME: 'copy-c', LOOP_BACKING_DIR: bayC, SCAN_INTERVAL_MS: '600000' });
+    try {
+      await driveRow(serial, (row) => row.state === 'AVAILABLE', `${serial} AVAILABLE on copy-c`);
+      const job = await createStagedJob(prisma, { importJobName: 'nudged-job', stagingLocation: staging, workDir: work, largeFiles: 1, largeFileBytes: 8 * MiB, packTargetBytes: 6 * MiB, state: 'STAGED' });
+      const movedAt = Date.now();
+      await prisma.$transaction((tx) => transitionJob(tx, { jobId: job.jobId, to: 'AWAITING_DRIVES', actor: 'system:import-orchestrator' }));
+      await driveRow(serial, (row) => row.jobId === job.jobId && row.state !== 'AVAILABLE', `${serial} claimed for the nudged job`, 60_000);
+      expect(Date.now() - movedAt).toBeLessThan(60_000);
+      await jobDrivesReady(job.jobId);
+    } finally {
+      await agentC.stop();
+    }
   }, FILL_TEST_TIMEOUT_MS);
 
   it('told Kubernetes about it in the API shapes: a node Lease, Events for the technician, a bay annotation', () => {

@@ -20,6 +20,8 @@ export interface StagedJobOptions {
   readonly largeFileBytes: number;
   readonly packTargetBytes: number;
   readonly storageAccount?: string;
+  /** Default AWAITING_DRIVES; STAGED leaves the move to the test (as the orchestrator makes it). */
+  readonly state?: 'STAGED' | 'AWAITING_DRIVES';
 }
 
 /**
@@ -38,7 +40,7 @@ export async function createStagedJob(prisma: PrismaClient, options: StagedJobOp
   const job = await prisma.seedingJob.create({
     data: {
       importJobName: options.importJobName,
-      state: 'AWAITING_DRIVES',
+      state: options.state ?? 'AWAITING_DRIVES',
       subscriptionId: '00000000-0000-0000-0000-000000000001',
       resourceGroup: 'seedship-rg',
       storageAccount: options.storageAccount ?? 'seedshipstore',

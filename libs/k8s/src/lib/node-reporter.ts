@@ -7,6 +7,7 @@ import {
   KubeConfig,
   PatchStrategy,
   type V1Lease,
+  V1MicroTime,
   setHeaderOptions,
 } from '@kubernetes/client-node';
 
@@ -50,6 +51,8 @@ export class KubernetesNodeReporter {
   /** Takes or renews the node's Lease; false while another live process holds it. */
   async renewLease(now: Date = new Date()): Promise<boolean> {
     const { namespace, identity, leaseDurationSeconds } = this.options;
+    // Lease times are MicroTime: the API server wants six fractional digits, which V1MicroTime writes.
+    const stamp = new V1MicroTime(now.getTime());
     let existing: V1Lease | undefined;
     try {
       existing = await this.coordination.readNamespacedLease({ name: this.leaseName, namespace });
@@ -63,7 +66,7 @@ export class KubernetesNodeReporter {
           apiVersion: 'coordination.k8s.io/v1',
           kind: 'Lease',
           metadata: { name: this.leaseName, namespace, labels: { 'app.kubernetes.io/component': this.options.component } },
-          spec: { holderIdentity: identity, leaseDurationSeconds, acquireTime: now, renewTime: now, leaseTransitions: 0 },
+          spec: { holderIdentity: identity, leaseDurationSeconds, acquireTime: stamp, renewTime: stamp, leaseTransitions: 0 },
         },
       });
       return true;
@@ -82,8 +85,8 @@ export class KubernetesNodeReporter {
           ...spec,
           holderIdentity: identity,
           leaseDurationSeconds,
-          renewTime: now,
-          ...(takeover ? { acquireTime: now, leaseTransitions: (spec.leaseTransitions ?? 0) + 1 } : {}),
+          renewTime: stamp,
+          ...(takeover ? { acquireTime: stamp, leaseTransitions: (spec.leaseTransitions ?? 0) + 1 } : {}),
         },
       },
     });

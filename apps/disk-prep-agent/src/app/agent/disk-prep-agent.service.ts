@@ -1,9 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 
 import { findSignatures } from '@seedship/block-devices';
+import { DiskPrepDriveProgress, DiskPrepDriveWipeReleased, SeedingJobStateChanged } from '@seedship/contracts';
 import { type DriveModel as Drive } from '@seedship/db';
 import { driveCapacity } from '@seedship/drive-format';
 import { type Logger } from '@seedship/logging';
+import { JETSTREAM_BUS, type JetStreamBus, type RunningConsumer } from '@seedship/messaging';
 
 import { errorMessage } from '../common/errors';
 import { DISK_PREP_CONFIG, DISK_PREP_LOGGER, type DiskPrepAgentConfig } from '../config/disk-prep-agent-env';
@@ -31,6 +33,8 @@ export class DiskPrepAgentService implements OnApplicationBootstrap, OnApplicati
   private ticking: Promise<void> | undefined;
   private stopping = false;
   private firstScan = true;
+  private nudged = false;
+  private watches: RunningConsumer[] = [];
 
   constructor(
     @Inject(DISK_PREP_CONFIG) private readonly config: DiskPrepAgentConfig,
@@ -39,17 +43,39 @@ export class DiskPrepAgentService implements OnApplicationBootstrap, OnApplicati
     private readonly filler: DriveFiller,
     private readonly kubernetes: KubernetesService,
     private readonly metrics: AgentMetrics,
+    @Inject(JETSTREAM_BUS) private readonly bus: JetStreamBus,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     this.nodeId = await this.store.registerNode(this.config.NODE_NAME, AGENT_VERSION);
     this.logger.info({ nodeName: this.config.NODE_NAME, loopDevices: this.config.ALLOW_LOOP_DEVICES }, 'Copy node registered');
+    // Postgres is polled on every scan anyway; these events only make the next scan come sooner: a job
+    // started waiting for drives, an operator released a drive for wiping, or a drive elsewhere failed
+    // and gave its blobs back to the plan.
+    const node = this.config.NODE_NAME;
+    this.watches = [
+      await this.bus.watch({ contracts: [SeedingJobStateChanged], handler: (event) => (event.to === 'AWAITING_DRIVES' ? this.nudge() : undefined) }),
+      await this.bus.watch({ contracts: [DiskPrepDriveWipeReleased], handler: (event) => ((event.nodeName ?? node) === node ? this.nudge() : undefined) }),
+      await this.bus.watch({ contracts: [DiskPrepDriveProgress], handler: (event) => (event.state === 'FAILED' && event.nodeName !== node ? this.nudge() : undefined) }),
+    ];
+    this.schedule(0);
+  }
+
+  /** Scans again now (or right after the scan under way). */
+  private nudge(): void {
+    if (this.stopping) return;
+    if (this.ticking) {
+      this.nudged = true;
+      return;
+    }
+    clearTimeout(this.timer);
     this.schedule(0);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.timer);
+    for (const watch of this.watches.splice(0)) await watch.stop();
     await this.ticking;
     for (const fill of this.fills.values()) fill.stop('the agent is shutting down', false);
     await Promise.all([...this.fills.values()].map((fill) => fill.done));
@@ -62,7 +88,9 @@ export class DiskPrepAgentService implements OnApplicationBootstrap, OnApplicati
         .catch((error: unknown) => this.logger.error({ err: error }, 'Scan failed'))
         .finally(() => {
           this.ticking = undefined;
-          this.schedule(this.config.SCAN_INTERVAL_MS);
+          const again = this.nudged;
+          this.nudged = false;
+          this.schedule(again ? 0 : this.config.SCAN_INTERVAL_MS);
         });
     }, delayMs);
   }
