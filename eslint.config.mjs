@@ -51,6 +51,11 @@ function moduleBoundaries({ inTests }) {
         bannedExternalImports: ioModules,
       },
       { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', ...testing] },
+      // Tools that run the whole system (tools/demo): the harness and libs, never an app or a feature.
+      {
+        sourceTag: 'type:tool',
+        onlyDependOnLibsWithTags: ['type:testing', 'type:data-access', 'type:contracts', 'type:domain', 'type:util'],
+      },
       {
         sourceTag: 'type:testing',
         onlyDependOnLibsWithTags: ['type:testing', 'type:data-access', 'type:contracts', 'type:domain', 'type:util'],

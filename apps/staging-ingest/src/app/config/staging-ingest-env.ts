@@ -34,6 +34,12 @@ export const stagingIngestEnv = defineEnv(
       .transform(Number)
       .refine((level) => level >= -7 && level <= 22, 'must be between -7 and 22')
       .default(1),
+    PACK_TARGET_BYTES: z
+      .string()
+      .regex(/^[1-9][0-9]*$/, 'must be a positive whole number of bytes')
+      .transform(Number)
+      .refine((bytes) => bytes >= 64 * 1024, 'must be at least 65536 (64 KiB)')
+      .default(32 * 1024 * 1024),
     NATS_NAMESPACE: z
       .string()
       .regex(/^[a-z][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes')
@@ -48,6 +54,7 @@ export const stagingIngestEnv = defineEnv(
     PROGRESS_INTERVAL_MS: { description: 'How often progress is saved, published on NATS and the lease renewed' },
     INGEST_LEASE_MS: { description: 'An ingest whose owner has not renewed it for this long is taken over (resumed) by another process' },
     ZSTD_LEVEL: { description: 'zstd level for new staging repositories (1 is fastest)' },
+    PACK_TARGET_BYTES: { description: 'Pack size of new staging repositories (the staged blobs are packs of this size); the demo uses small packs so a small data set spans drives' },
     NATS_NAMESPACE: { description: 'Subject namespace on a shared NATS server (tests only; empty in production)' },
     DEFAULT_IMPORT_PROVIDER: { description: 'Import provider of a job that names none: DATABOX_CUSTOMER_DISK (where Microsoft runs customer-disk imports now) or IMPORT_EXPORT' },
   },

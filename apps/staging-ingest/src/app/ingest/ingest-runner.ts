@@ -79,7 +79,7 @@ export class IngestRunner {
 
   async run(source: RunnerSource): Promise<SealResult> {
     const repoDir = repositoryDir(this.job.stagingLocation, this.job.importJobName);
-    const repo = await StagingRepository.openOrCreate(repoDir, { compressionLevel: this.config.ZSTD_LEVEL });
+    const repo = await StagingRepository.openOrCreate(repoDir, { compressionLevel: this.config.ZSTD_LEVEL, packTargetBytes: this.config.PACK_TARGET_BYTES });
     const alreadySealed = await repo.findSealedSnapshot(this.snapshotId);
     if (alreadySealed) {
       // The repository sealed it but the process died before Postgres recorded it.
