@@ -127,20 +127,20 @@ describe('staging-ingest service (real Postgres, NATS, filesystem)', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body['error']).toBe('VALIDATION');
-    expect(String(bad.body['message'])).toMatch(/importJobName: may contain only letters, digits, underscores and hyphens/);
+    expect(String(bad.body['message'])).toMatch(/importJobName: may contain only letters, digits and underscores for DATABOX_CUSTOMER_DISK/);
     expect(String(bad.body['message'])).toMatch(/container: may contain only lowercase letters/);
     expect(String(bad.body['message'])).toMatch(/storageAccount: must be 3 to 24 characters of lowercase letters and digits/);
 
-    const missingStaging = await http('POST', `${service?.baseUrl ?? ''}/seeding-jobs`, jobBody('no-staging', join(work, 'absent')));
+    const missingStaging = await http('POST', `${service?.baseUrl ?? ''}/seeding-jobs`, jobBody('no_staging', join(work, 'absent')));
     expect(missingStaging.status).toBe(400);
     expect(String(missingStaging.body['message'])).toMatch(/absent does not exist/);
 
-    const first = await http('POST', `${service?.baseUrl ?? ''}/seeding-jobs`, jobBody('unique-name', staging));
+    const first = await http('POST', `${service?.baseUrl ?? ''}/seeding-jobs`, jobBody('unique_name', staging));
     expect(first.status).toBe(201);
-    const second = await http('POST', `${service?.baseUrl ?? ''}/seeding-jobs`, jobBody('unique-name', staging));
+    const second = await http('POST', `${service?.baseUrl ?? ''}/seeding-jobs`, jobBody('unique_name', staging));
     expect(second.status).toBe(409);
-    expect(String(second.body['message'])).toMatch(/An import job named 'unique-name' already exists/);
-    expect(await prisma.seedingJob.count({ where: { importJobName: 'unique-name' } })).toBe(1);
+    expect(String(second.body['message'])).toMatch(/An import job named 'unique_name' already exists/);
+    expect(await prisma.seedingJob.count({ where: { importJobName: 'unique_name' } })).toBe(1);
   });
 
   it('ingests a share path (small, large, duplicate and awkward files), seals it, records blobs, emits events, and restores byte for byte', async () => {
@@ -158,7 +158,7 @@ describe('staging-ingest service (real Postgres, NATS, filesystem)', () => {
       callback: (_error, message) => sealedSeen.push(message.json()),
     });
 
-    const created = await http('POST', `${service?.baseUrl ?? ''}/seeding-jobs`, jobBody('fileserver-seed', staging), { 'x-seedship-user': 'alice' });
+    const created = await http('POST', `${service?.baseUrl ?? ''}/seeding-jobs`, jobBody('fileserver_seed', staging), { 'x-seedship-user': 'alice' });
     expect(created.status).toBe(201);
     const jobId = String(created.body['id']);
     const started = await http('POST', `${service?.baseUrl ?? ''}/seeding-jobs/${jobId}/ingest`, { sourcePath: source });
@@ -171,8 +171,8 @@ describe('staging-ingest service (real Postgres, NATS, filesystem)', () => {
     const snapshot = await prisma.stagingSnapshot.findUniqueOrThrow({ where: { id: String(done['snapshotId']) } });
     expect(snapshot.state).toBe('SEALED');
     expect(done['filesDone']).toBe(String(snapshot.fileCount));
-    const blobNames = await expectStagedBlobsMatchDisk(jobId, 'fileserver-seed');
-    expect(blobNames).toContain(`fileserver-seed/snapshots/${snapshot.manifestId ?? ''}.jsonl`);
+    const blobNames = await expectStagedBlobsMatchDisk(jobId, 'fileserver_seed');
+    expect(blobNames).toContain(`fileserver_seed/snapshots/${snapshot.manifestId ?? ''}.jsonl`);
     expect(job.bytesNeedingDrives).toBe((await prisma.stagedBlob.aggregate({ where: { jobId }, _sum: { sizeBytes: true } }))._sum.sizeBytes);
 
     const report = await http('GET', `${service?.baseUrl ?? ''}/seeding-jobs/${jobId}/ingest/report`);
@@ -199,7 +199,7 @@ describe('staging-ingest service (real Postgres, NATS, filesystem)', () => {
 
     // The FIFO is not restorable content; everything else comes back exactly.
     await rm(join(source, 'a-fifo'));
-    await restoreAndCompare('fileserver-seed', snapshot.manifestId ?? '', source);
+    await restoreAndCompare('fileserver_seed', snapshot.manifestId ?? '', source);
   });
 
   it('resumes after being killed mid-ingest without re-reading committed files or counting half-written packs', async () => {
@@ -209,14 +209,14 @@ describe('staging-ingest service (real Postgres, NATS, filesystem)', () => {
       await writeFile(join(source, `part-${String(i).padStart(3, '0')}.bin`), Buffer.concat([randomBytes(700 * 1024), textBytes(500 * 1024, i + 1)]));
     }
     const totalBytes = 160 * 1200 * 1024;
-    const created = await http('POST', `${service?.baseUrl ?? ''}/seeding-jobs`, jobBody('killed-seed', staging));
+    const created = await http('POST', `${service?.baseUrl ?? ''}/seeding-jobs`, jobBody('killed_seed', staging));
     const jobId = String(created.body['id']);
     const started = await http('POST', `${service?.baseUrl ?? ''}/seeding-jobs/${jobId}/ingest`, { sourcePath: source });
     expect(started.status).toBe(202);
     const snapshotId = String(started.body['snapshotId']);
 
     // Kill as soon as the journal shows committed files: a pack is durable and more work is pending.
-    const journal = join(staging, 'killed-seed', 'journal', `${snapshotId}.jsonl`);
+    const journal = join(staging, 'killed_seed', 'journal', `${snapshotId}.jsonl`);
     await eventually(
       async () => {
         const lines = (await readFile(journal, 'utf8')).split('\n').filter((line) => line.includes('"t":"entry"'));
@@ -237,24 +237,24 @@ describe('staging-ingest service (real Postgres, NATS, filesystem)', () => {
     expect((await prisma.seedingJob.findUniqueOrThrow({ where: { id: jobId } })).state).toBe('STAGED');
 
     // No partial file left, and every pack on disk is a staged blob (none half-written or orphaned).
-    const repoDir = join(staging, 'killed-seed');
+    const repoDir = join(staging, 'killed_seed');
     expect(await readdir(join(repoDir, 'tmp'))).toEqual([]);
     expect(await readdir(join(repoDir, 'journal'))).toEqual([]);
-    const blobNames = new Set(await expectStagedBlobsMatchDisk(jobId, 'killed-seed'));
+    const blobNames = new Set(await expectStagedBlobsMatchDisk(jobId, 'killed_seed'));
     for (const prefix of await readdir(join(repoDir, 'packs'))) {
-      for (const pack of await readdir(join(repoDir, 'packs', prefix))) expect(blobNames.has(`killed-seed/packs/${prefix}/${pack}`)).toBe(true);
+      for (const pack of await readdir(join(repoDir, 'packs', prefix))) expect(blobNames.has(`killed_seed/packs/${prefix}/${pack}`)).toBe(true);
     }
     const timeline = await prisma.jobTimelineEntry.findMany({ where: { jobId, action: 'ingest-resumed' } });
     expect(timeline).toHaveLength(1);
     const snapshot = await prisma.stagingSnapshot.findUniqueOrThrow({ where: { id: snapshotId } });
-    await restoreAndCompare('killed-seed', snapshot.manifestId ?? '', source);
+    await restoreAndCompare('killed_seed', snapshot.manifestId ?? '', source);
   });
 
   it('ingests an uploaded tar stream and restores it', async () => {
     const source = join(work, 'tar-src');
     await generateCorpus(source, { smallFiles: 60, largeFiles: 1, largeFileBytes: 3 * 1024 * 1024, duplicates: 5 });
     const archive = execFileSync('tar', ['-c', '-C', source, '.'], { maxBuffer: 64 * 1024 * 1024 });
-    const created = await http('POST', `${service?.baseUrl ?? ''}/seeding-jobs`, jobBody('tar-seed', staging));
+    const created = await http('POST', `${service?.baseUrl ?? ''}/seeding-jobs`, jobBody('tar_seed', staging));
     const jobId = String(created.body['id']);
     const response = await fetch(`${service?.baseUrl ?? ''}/seeding-jobs/${jobId}/ingest/tar`, {
       method: 'PUT',
@@ -265,13 +265,13 @@ describe('staging-ingest service (real Postgres, NATS, filesystem)', () => {
     expect(response.status).toBe(200);
     expect(body['state']).toBe('COMPLETED');
     const snapshot = await prisma.stagingSnapshot.findUniqueOrThrow({ where: { id: String(body['snapshotId']) } });
-    await expectStagedBlobsMatchDisk(jobId, 'tar-seed');
+    await expectStagedBlobsMatchDisk(jobId, 'tar_seed');
     // tar keeps modification times in whole seconds.
-    await restoreAndCompare('tar-seed', snapshot.manifestId ?? '', source, 1000);
+    await restoreAndCompare('tar_seed', snapshot.manifestId ?? '', source, 1000);
   });
 
   it('refuses an ingest the staging area cannot hold, with the numbers, and changes nothing', async () => {
-    const created = await http('POST', `${service?.baseUrl ?? ''}/seeding-jobs`, jobBody('too-big', staging));
+    const created = await http('POST', `${service?.baseUrl ?? ''}/seeding-jobs`, jobBody('too_big', staging));
     const jobId = String(created.body['id']);
     const hugeLength = 1024 ** 5; // 1 PiB announced; the check must answer before reading any of it.
     const refused = await new Promise<HttpResult>((resolveResponse, reject) => {
@@ -307,7 +307,7 @@ describe('staging-ingest service (real Postgres, NATS, filesystem)', () => {
     expect(String(outside.body['message'])).toMatch(/\/etc is outside the shares this service may read/);
     const missing = await http('POST', `${service?.baseUrl ?? ''}/seeding-jobs/${jobId}/ingest`, { sourcePath: join(sourceRoot, 'nope') });
     expect(missing.status).toBe(404);
-    const stagedJob = await prisma.seedingJob.findFirstOrThrow({ where: { importJobName: 'tar-seed' } });
+    const stagedJob = await prisma.seedingJob.findFirstOrThrow({ where: { importJobName: 'tar_seed' } });
     const again = await http('POST', `${service?.baseUrl ?? ''}/seeding-jobs/${stagedJob.id}/ingest`, { sourcePath: sourceRoot });
     expect(again.status).toBe(409);
     expect(String(again.body['message'])).toMatch(/is STAGED; an initial ingest can start only while the job is DRAFT/);

@@ -6,15 +6,19 @@
 
 /**
  * Import job names. Microsoft.ImportExport/jobs: 2-64 characters, letters, digits, underscores and
- * hyphens, starting with a letter or digit. Microsoft.DataBox/jobs (customer disk): 3-24 characters of
- * the same set, starting and ending with a letter or digit. The Data Box page is less explicit than
- * the Import/Export one; we apply the stricter reading.
+ * hyphens, starting with a letter or digit. Microsoft.DataBox/jobs (customer disk): 3-24 characters,
+ * letters, digits and underscores only, as the Data Box API describes its jobName parameter (its
+ * pattern is looser); we apply the stricter reading, so a name is never accepted here and refused by
+ * Azure when the import job is created.
  */
 export function importJobNameProblems(name: string, provider: 'IMPORT_EXPORT' | 'DATABOX_CUSTOMER_DISK'): string[] {
   const [min, max] = provider === 'IMPORT_EXPORT' ? [2, 64] : [3, 24];
   const problems: string[] = [];
   if (name.length < min || name.length > max) problems.push(`must be ${min} to ${max} characters long for ${provider} (is ${name.length})`);
-  if (!/^[A-Za-z0-9_-]*$/.test(name)) problems.push('may contain only letters, digits, underscores and hyphens');
+  if (provider === 'IMPORT_EXPORT' && !/^[A-Za-z0-9_-]*$/.test(name)) problems.push('may contain only letters, digits, underscores and hyphens');
+  if (provider === 'DATABOX_CUSTOMER_DISK' && !/^[A-Za-z0-9_]*$/.test(name)) {
+    problems.push('may contain only letters, digits and underscores for DATABOX_CUSTOMER_DISK (no hyphens; IMPORT_EXPORT allows them)');
+  }
   if (!/^[A-Za-z0-9]/.test(name)) problems.push('must start with a letter or digit');
   if (provider === 'DATABOX_CUSTOMER_DISK' && !/[A-Za-z0-9]$/.test(name)) problems.push('must end with a letter or digit');
   return problems;

@@ -1,7 +1,7 @@
 import { seedingJobSchemaFor } from './create-seeding-job.dto';
 
 const body = {
-  importJobName: 'seed-job-1',
+  importJobName: 'seed_job_1',
   subscriptionId: '00000000-0000-0000-0000-000000000001',
   resourceGroup: 'seedship-rg',
   storageAccount: 'seedshipstore',
@@ -21,5 +21,13 @@ describe('POST /seeding-jobs body', () => {
     const long = { ...body, importJobName: 'a-name-longer-than-24-characters' };
     expect(seedingJobSchemaFor('IMPORT_EXPORT').safeParse(long).success).toBe(true);
     expect(seedingJobSchemaFor('DATABOX_CUSTOMER_DISK').safeParse(long).success).toBe(false);
+  });
+
+  it('refuses hyphens for Data Box, whose API would refuse the job later, and allows them for Import/Export', () => {
+    const hyphenated = { ...body, importJobName: 'seed-job-1' };
+    expect(seedingJobSchemaFor('IMPORT_EXPORT').safeParse(hyphenated).success).toBe(true);
+    const refused = seedingJobSchemaFor('DATABOX_CUSTOMER_DISK').safeParse(hyphenated);
+    expect(refused.success).toBe(false);
+    expect(JSON.stringify(refused.error?.issues)).toContain('no hyphens; IMPORT_EXPORT allows them');
   });
 });
