@@ -200,7 +200,7 @@ describe('disk-prep agents on two copy nodes (real Postgres, NATS, loop-device d
     const masterKey = MasterKey.fromHex(MASTER_KEY_HEX);
     for (const drive of drives) {
       expect(drive.verifiedAt).not.toBeNull();
-      expect(Number(drive.bytesWritten)).toBeGreaterThan(drive.blobs.reduce((sum, blob) => sum + Number(blob.stagedBlob.sizeBytes), 0));
+      expect(Number(drive.bytesWritten)).toBe(drive.blobs.reduce((sum, blob) => sum + Number(blob.stagedBlob.sizeBytes), 0));
       const recoveryPassword = decryptSecret(masterKey, drive.recoveryPasswordCiphertext ?? new Uint8Array(), recoveryPasswordContext(drive.id));
       const loop = loops.find((candidate) => loopSerial(candidate.imagePath) === drive.serialNumber);
       if (!loop) continue; // pulled for shipping already

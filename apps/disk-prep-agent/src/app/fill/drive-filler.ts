@@ -135,7 +135,8 @@ export class DriveFiller {
         manifestFile: prepared.manifestFile,
         manifestHash: prepared.manifestHash,
         driveHeaderHash: prepared.driveHeaderHash,
-        bytesWritten: prepared.bytesWritten,
+        // Progress is blob bytes against bytesPlanned; the file system and manifest are not in the plan.
+        bytesWritten: plan.blobs.reduce((sum, blob) => sum + Number(blob.sizeBytes), 0),
         files: new Map(prepared.blobs.map((blob) => [blob.blobName, blob.filePath])),
       });
       if (!ready) {
