@@ -1,0 +1,1 @@
+export { runNestService, type NestServiceOptions } from './lib/run-nest-service';
