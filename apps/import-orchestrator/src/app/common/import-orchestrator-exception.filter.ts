@@ -1,28 +1,19 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import { Catch } from '@nestjs/common';
+
 import { type Logger } from '@seedship/logging';
+import { JsonErrorFilter, type RefusedRequest } from '@seedship/nest-service';
 
 import { httpStatusOf, ImportOrchestratorException } from './import-orchestrator.exception';
 
-interface JsonResponse {
-  status(code: number): { json(body: unknown): void };
-}
-
 /** Turns errors into JSON bodies that say what was wrong and what to do: `{ error, message, details }`. */
 @Catch()
-export class ImportOrchestratorExceptionFilter implements ExceptionFilter {
-  constructor(private readonly logger: Logger) {}
+export class ImportOrchestratorExceptionFilter extends JsonErrorFilter {
+  constructor(logger: Logger) {
+    super(logger, 'The orchestrator failed unexpectedly; see its log.');
+  }
 
-  catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<JsonResponse>();
-    if (exception instanceof ImportOrchestratorException) {
-      response.status(httpStatusOf(exception.code)).json({ error: exception.code, message: exception.message, details: exception.details ?? {} });
-      return;
-    }
-    if (exception instanceof HttpException) {
-      response.status(exception.getStatus()).json({ error: 'HTTP', message: exception.message, details: {} });
-      return;
-    }
-    this.logger.error({ err: exception }, 'Unhandled error in a request');
-    response.status(500).json({ error: 'INTERNAL', message: 'The orchestrator failed unexpectedly; see its log.', details: {} });
+  protected refusal(exception: unknown): RefusedRequest | undefined {
+    if (!(exception instanceof ImportOrchestratorException)) return undefined;
+    return { status: httpStatusOf(exception.code), code: exception.code, message: exception.message, details: exception.details };
   }
 }

@@ -1,35 +1,23 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import { Catch } from '@nestjs/common';
 
 import { JobTransitionError } from '@seedship/domain';
 import { ConcurrentJobUpdateError, JobNotFoundError } from '@seedship/jobs';
 import { type Logger } from '@seedship/logging';
+import { JsonErrorFilter, type RefusedRequest } from '@seedship/nest-service';
 
 import { OpsConsoleErrorCode, OpsConsoleException, httpStatusOf } from './ops-console.exception';
 
-interface JsonResponse {
-  headersSent: boolean;
-  status(code: number): { json(body: unknown): void };
-}
-
 /** Turns errors into JSON bodies that say what was wrong and what to do: `{ error, message, details }`. */
 @Catch()
-export class OpsConsoleExceptionFilter implements ExceptionFilter {
-  constructor(private readonly logger: Logger) {}
+export class OpsConsoleExceptionFilter extends JsonErrorFilter {
+  constructor(logger: Logger) {
+    super(logger, 'The console failed unexpectedly; see its log.');
+  }
 
-  catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<JsonResponse>();
-    if (response.headersSent) return;
+  protected refusal(exception: unknown): RefusedRequest | undefined {
     const known = toConsoleException(exception);
-    if (known) {
-      response.status(httpStatusOf(known.code)).json({ error: known.code, message: known.message, details: known.details ?? {} });
-      return;
-    }
-    if (exception instanceof HttpException) {
-      response.status(exception.getStatus()).json({ error: 'HTTP', message: exception.message, details: {} });
-      return;
-    }
-    this.logger.error({ err: exception }, 'Unhandled error in a request');
-    response.status(500).json({ error: 'INTERNAL', message: 'The console failed unexpectedly; see its log.', details: {} });
+    if (!known) return undefined;
+    return { status: httpStatusOf(known.code), code: known.code, message: known.message, details: known.details };
   }
 }
 
