@@ -10,7 +10,7 @@ import { JETSTREAM_BUS, type JetStreamBus, type RunningConsumer } from '@seedshi
 import { errorMessage } from '../common/errors';
 import { DISK_PREP_CONFIG, DISK_PREP_LOGGER, type DiskPrepAgentConfig } from '../config/disk-prep-agent-env';
 import { driveRuleViolations } from '../drives/drive-rules';
-import { type PresentDrive, scanDrives } from '../drives/drive-scanner';
+import { type PresentDrive, pulledReason, scanDrives, scanOptionsFrom } from '../drives/drive-scanner';
 import { DriveStore } from '../drives/drive-store';
 import { DriveFiller, type RunningFill } from '../fill/drive-filler';
 import { type BaySummary, KubernetesService } from '../kubernetes/kubernetes.service';
@@ -100,11 +100,7 @@ export class DiskPrepAgentService implements OnApplicationBootstrap, OnApplicati
     const started = Date.now();
     await this.store.heartbeat(this.nodeId);
     if (!(await this.kubernetes.leadsBays())) return;
-    const scanned = await scanDrives({
-      sysfsRoot: this.config.SYSFS_ROOT,
-      allowLoopDevices: this.config.ALLOW_LOOP_DEVICES,
-      loopBackingDir: this.config.LOOP_BACKING_DIR,
-    });
+    const scanned = await scanDrives(scanOptionsFrom(this.config));
     const now = new Map(scanned.map((drive) => [drive.serialNumber, drive]));
 
     for (const [serial, drive] of this.present) {
@@ -179,7 +175,7 @@ export class DiskPrepAgentService implements OnApplicationBootstrap, OnApplicati
     const row = await this.store.findBySerial(serial);
     if (!row) return;
     const fill = this.fills.get(row.id);
-    const reason = `Pulled from bay ${drive.slot} before it was ready`;
+    const reason = pulledReason(drive.slot);
     if (fill) {
       fill.stop(`${reason}: its blobs go to the next drive inserted`, true);
       await fill.done;

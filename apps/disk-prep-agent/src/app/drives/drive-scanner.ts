@@ -19,6 +19,11 @@ export interface ScanOptions {
   readonly loopBackingDir: string | undefined;
 }
 
+/** The scan settings from the agent's configuration. */
+export function scanOptionsFrom(config: { readonly SYSFS_ROOT: string; readonly ALLOW_LOOP_DEVICES: boolean; readonly LOOP_BACKING_DIR?: string | undefined }): ScanOptions {
+  return { sysfsRoot: config.SYSFS_ROOT, allowLoopDevices: config.ALLOW_LOOP_DEVICES, loopBackingDir: config.LOOP_BACKING_DIR };
+}
+
 /**
  * Lists the disks that could be drives: every whole disk in /sys/block with a serial number, except
  * device-mapper, MD, RAM, zram and optical devices; loop devices only when tests allow them and only
@@ -45,6 +50,17 @@ export async function scanDrives(options: ScanOptions): Promise<PresentDrive[]> 
     drives.push({ identity, serialNumber, slot, usage: await deviceUsage(identity, sysfs) });
   }
   return drives;
+}
+
+/** Whether the drive is still in its bay: the same serial at the same device. */
+export async function stillPresent(drive: PresentDrive, options: ScanOptions): Promise<boolean> {
+  const scanned = await scanDrives(options);
+  return scanned.some((candidate) => candidate.serialNumber === drive.serialNumber && candidate.identity.devicePath === drive.identity.devicePath);
+}
+
+/** What a drive that left its bay while it was being prepared is marked FAILED with. */
+export function pulledReason(slot: string): string {
+  return `Pulled from bay ${slot} before it was ready`;
 }
 
 /** A loop device's stand-in serial: its image file's name without extension, as a technician would read a label. */

@@ -9,7 +9,7 @@ import { MasterKey, encryptSecret, recoveryPasswordContext } from '@seedship/sec
 
 import { errorMessage } from '../common/errors';
 import { DISK_PREP_CONFIG, DISK_PREP_LOGGER, type DiskPrepAgentConfig } from '../config/disk-prep-agent-env';
-import { type PresentDrive } from '../drives/drive-scanner';
+import { type PresentDrive, pulledReason, scanOptionsFrom, stillPresent } from '../drives/drive-scanner';
 import { DriveStore } from '../drives/drive-store';
 import { KubernetesService } from '../kubernetes/kubernetes.service';
 import { AgentMetrics } from '../metrics/agent-metrics';
@@ -163,11 +163,17 @@ export class DriveFiller {
         return;
       }
       const phase = latest?.phase ?? 'allocating';
-      const reason = stopped?.reason ?? `Failed while ${phase}: ${errorMessage(error)}`;
+      // A pulled drive usually fails its own I/O before the next scan notices it left: say what happened.
+      const pulled = !stopped && !(await this.stillInBay(present));
+      const reason = stopped?.reason ?? (pulled ? `${pulledReason(bay)}: its blobs go to the next drive inserted` : `Failed while ${phase}: ${errorMessage(error)}`);
       await this.fail(row, nodeId, bay, reason, log);
     } finally {
       this.metrics.writeRates.delete(row.serialNumber);
     }
+  }
+
+  private stillInBay(present: PresentDrive): Promise<boolean> {
+    return stillPresent(present, scanOptionsFrom(this.config)).catch(() => true);
   }
 
   private async fail(row: Drive, nodeId: string, bay: string, reason: string, log: Logger): Promise<void> {
